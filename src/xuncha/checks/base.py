@@ -1,0 +1,122 @@
+"""The check registry: one function per finding code (like a lint rule), pure and offline.
+
+A check receives a :class:`CheckContext` (target, snapshot, extracted structure, as-of time,
+thresholds, stored probe history) and yields :class:`Finding` objects. Checks never fetch.
+
+    @check("W.VETO.HOME_STALE", title="首页不更新", family="updates",
+           indicator="国办秘函〔2019〕19号 单项否决指标：首页不更新")
+    def home_not_updated(ctx: CheckContext) -> Iterator[Finding]:
+        '''What / why / example.'''
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from xuncha.model import Finding, Probe, SiteSnapshot, SiteStructure, Target
+from xuncha.settings import TZ, Thresholds
+
+CheckFunc = Callable[["CheckContext"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    code: str
+    title: str  # Chinese indicator name, e.g. 首页不更新
+    family: str  # availability, updates, links, identity, tech, interaction, service, registry
+    indicator: str  # which document / clause it enforces
+    func: CheckFunc
+    kinds: tuple[str, ...] = ("website",)
+
+    @property
+    def doc(self) -> str:
+        return (self.func.__doc__ or "").strip()
+
+
+REGISTRY: dict[str, CheckSpec] = {}
+
+
+def check(
+    code: str,
+    *,
+    title: str,
+    family: str,
+    indicator: str,
+    kinds: tuple[str, ...] = ("website",),
+) -> Callable[[CheckFunc], CheckFunc]:
+    """Register a check function under its finding code (one code, one function)."""
+
+    def deco(func: CheckFunc) -> CheckFunc:
+        if code in REGISTRY:
+            raise ValueError(f"duplicate check code {code}")
+        REGISTRY[code] = CheckSpec(code, title, family, indicator, func, kinds)
+        return func
+
+    return deco
+
+
+@dataclass
+class CheckContext:
+    target: Target
+    snapshot: SiteSnapshot
+    site: SiteStructure
+    as_of: datetime  # aware, Asia/Shanghai
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    probe_history: list[Probe] = field(default_factory=list)  # stored probes (xuncha monitor)
+
+    @property
+    def today(self) -> date:
+        return self.as_of.astimezone(TZ).date()
+
+    def finding(
+        self,
+        code: str,
+        severity: str,
+        url: str,
+        evidence: str,
+        *,
+        needs_confirmation: bool = False,
+        **detail: object,
+    ) -> Finding:
+        return Finding(
+            target_id=self.target.id,
+            code=code,
+            severity=severity,
+            url=url,
+            evidence=evidence,
+            detected_at=self.as_of,
+            detail=dict(detail),
+            needs_confirmation=needs_confirmation,
+        )
+
+
+def run_checks(ctx: CheckContext, codes: Iterable[str] | None = None) -> list[Finding]:
+    """Run every registered check that applies to the target's kind.
+
+    A check that raises never stops the inspection: it becomes an ``inconclusive`` finding
+    under its own code naming the error, so the rest of the target is still judged.
+    """
+    wanted = set(codes) if codes is not None else None
+    out: list[Finding] = []
+    for spec in REGISTRY.values():
+        if wanted is not None and spec.code not in wanted:
+            continue
+        if ctx.target.kind not in spec.kinds:
+            continue
+        try:
+            out.extend(spec.func(ctx))
+        except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
+            tb = traceback.extract_tb(exc.__traceback__)[-1]
+            out.append(
+                ctx.finding(
+                    spec.code,
+                    "inconclusive",
+                    ctx.snapshot.home_url,
+                    f"检查程序出错，无法判断：{type(exc).__name__}: {exc}",
+                    error=f"{tb.filename}:{tb.lineno}",
+                )
+            )
+    return out
