@@ -1,0 +1,1 @@
+"""Tests of xuncha.store (SQLite always, PostgreSQL under the `postgres` mark)."""
