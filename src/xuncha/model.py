@@ -298,6 +298,7 @@ class Message:
     reply_date: date | None = None
     replied: bool = False
     ask_date_guessed: bool = False  # no explicit ask date, earliest date shown used
+    reply_known: bool = True  # False: neither the row nor a crawled detail shows reply status/date
 
 
 @dataclass

@@ -124,3 +124,10 @@ def test_reply_stale_not_repeated_when_vetoed_for_late_replies() -> None:
 def test_reply_stale_needs_a_board() -> None:
     assert run(STALE, _ctx()) == []
     assert sev(run(STALE, _ctx(columns=[column("领导信箱", "CONSULT")]))) == ["inconclusive"]
+
+
+def test_row_without_any_reply_information_is_not_a_late_reply() -> None:
+    # a list row that shows only an ask date says nothing about the reply: no veto on it
+    unknown = _msg(days_ago(200), reply_known=False)
+    assert run(VETO, _ctx(_board(unknown))) == []
+    assert sev(run(VETO, _ctx(_board(_msg(days_ago(200)))))) == ["veto"]

@@ -82,7 +82,7 @@ def overdue_messages(ctx: CheckContext, board: MessageBoard) -> list[OverdueMess
         if reply is not None:
             if reply > deadline:
                 out.append(OverdueMessage(board, m, ask, deadline, reply))
-        elif not m.replied and today > deadline:
+        elif not m.replied and m.reply_known and today > deadline:
             out.append(OverdueMessage(board, m, ask, deadline, None))
     return out
 
