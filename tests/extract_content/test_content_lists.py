@@ -178,7 +178,7 @@ def test_explanatory_no_info_note_is_not_blank(load) -> None:
 
 def test_no_info_note_variants() -> None:
     for text in ("本单位无此类信息。", "无。说明：本年度未制发规范性文件。", "本局2024年度没有产生相关信息。",
-                 "本部门不涉及此项内容"):
+                 "本部门不涉及此项内容", "说明：本单位不承担行政强制职能，本栏目无相关信息。"):
         lp = extract_list_items(f"<html><body><div class='c'><p>{text}</p></div></body></html>",
                                 "http://x.gov.cn/a/", AS_OF)
         assert lp.no_info_note, text
@@ -186,6 +186,14 @@ def test_no_info_note_variants() -> None:
         lp = extract_list_items(f"<html><body><div class='c'><p>{text}</p></div></body></html>",
                                 "http://x.gov.cn/a/", AS_OF)
         assert not lp.no_info_note and lp.placeholder, text
+
+
+def test_short_real_page_is_not_a_placeholder() -> None:
+    # a genuinely short single-page column (about 100 characters) is content, not a blank column
+    text = "青山市统计局负责全市统计调查和统计监督工作，组织实施人口、经济、农业等重大国情国力普查，" * 2
+    lp = extract_list_items(f"<html><body><div class='c'><p>{text}</p></div></body></html>",
+                            "http://x.gov.cn/zwgk/jgzn/", AS_OF)
+    assert lp.items == [] and not lp.placeholder
 
 
 def test_single_article_column_is_not_a_placeholder(load) -> None:

@@ -84,6 +84,8 @@ def test_breadcrumb_then_url_hints() -> None:
     assert classify_column("某某", url="http://x.gov.cn/zwgk/tzgg/index.html")[0] == "NOTICE"
     assert classify_column("某某", url="http://x.gov.cn/xxgk/zcjd/index_1.html")[0] == "INTERPRET"
     assert classify_column("", url="http://x.gov.cn/zwdt/")[0] == "NEWS"
+    # 互动交流 (hdjl) is a section holding channels, not a consultation channel of its own
+    assert classify_column("互动交流", url="http://x.gov.cn/hdjl/")[0] != "CONSULT"
     assert classify_column("", url="http://x.gov.cn/gzdt/")[0] == "NEWS"
     assert classify_column("", url="http://x.gov.cn/zcwj/")[0] == "POLICY"
     assert classify_column("", url="http://x.gov.cn/rsxx/")[0] == "PERIODIC"

@@ -7,13 +7,14 @@ home-page probe only: the check therefore works on a snapshot holding nothing bu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from xuncha.checks.availability import BLOCK_ERRORS, page_problem, probe_blocked
 from xuncha.checks.base import CheckContext, check
 from xuncha.checks.identity import final_home_url, name_shown_in, normalize_site_name, same_site_host
 from xuncha.extract.html import host_of
-from xuncha.model import Finding
+from xuncha.model import Finding, SiteStructure
 
 CLOSED_STATUSES: dict[str, str] = {"closed": "已关停", "cancelled": "已注销"}
 
@@ -109,8 +110,18 @@ def registry_mismatch(ctx: CheckContext) -> Iterator[Finding]:
             code,
             "deduct",
             url,
-            f"报送系统登记名称「{t.name}」与网站显示名称「{shown[0][:60]}」不一致",
+            f"报送系统登记名称「{t.name}」与网站显示名称「{_display_name(site, shown)[:60]}」不一致",
             reason="name",
             registry_name=t.name,
             shown=shown[0][:200],
         )
+
+
+def _display_name(site: SiteStructure, shown: list[str]) -> str:
+    """The name a person would read as the site's own: SiteName meta, then the <title>'s first
+    segment, then the header text."""
+    if site.meta.get("SiteName", "").strip():
+        return site.meta["SiteName"].strip()
+    if site.title.strip():
+        return re.split(r"\s*[-_|｜—]+\s*", site.title.strip())[-1] or site.title.strip()
+    return shown[0]

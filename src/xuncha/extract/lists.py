@@ -52,7 +52,7 @@ from xuncha.model import Item
 MAX_ROW_UP = 6  # ancestors climbed from a link to find its row
 MIN_TITLE_LEN = 2
 TITLE_LIKE_LEN = 8  # undated lists: links this long read like titles, not column names
-ARTICLE_MIN_CHARS = 200  # non-link text that makes a page an article, not an empty list
+ARTICLE_MIN_CHARS = 80  # non-link text that makes a page an article, not an empty list
 MAX_NEXT_PAGES = 100
 
 # Blocks beside the content. Positional words (left, sidebar) are weak: many templates put the
@@ -99,7 +99,7 @@ _PLACEHOLDER = re.compile(
 # Explanations that nothing was produced (indicators.md §1 W.VETO.BLANK_COLUMNS: NOT blank).
 _NO_INFO_NOTE = re.compile(
     r"未(?:产生|制发|发生|出台|制定|收到|受理|发布过?|形成)[^。；;]{0,20}(?:信息|文件|事项|申请|内容|情况|数据|公文)|"
-    r"不涉及|无此(?:类|项)|"
+    r"不涉及|无此(?:类|项)|不(?:承担|具有|具备)[^。；;]{0,12}(?:职能|职责|事项|权限)|"
     r"(?:本|我)(?:机关|单位|部门|局|委|办|院|厅|中心|政府|镇|乡|街道|县|区|市|委员会|办公室)"
     r"[^。，,；;]{0,14}(?:无|没有)[^。；;]{0,20}(?:信息|内容|事项|情况|数据|文件)|"
     r"(?:^|[\s。:：])无\s*[。.;；]?\s*(?:说明|原因|备注)\s*[:：]|"

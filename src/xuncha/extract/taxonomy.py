@@ -133,7 +133,7 @@ URL_HINTS: dict[str, str] = {
     # interaction
     "zmhd": "CONSULT", "zxzx": "CONSULT", "wszx": "CONSULT", "szxx": "CONSULT",
     "xzxx": "CONSULT", "qzxx": "CONSULT", "jzxx": "CONSULT", "sjxx": "CONSULT",
-    "lyb": "CONSULT", "hdjl": "CONSULT",
+    "lyb": "CONSULT",  # not "hdjl": 互动交流 is a section, not a channel
     "yjzj": "SURVEY", "dczj": "SURVEY", "zjdc": "SURVEY", "myzj": "SURVEY", "wsdc": "SURVEY",
     "zqyj": "SURVEY",
     "zxft": "INTERVIEW", "ft": "INTERVIEW",

@@ -1,0 +1,98 @@
+"""``xuncha demo``: build the demo world, serve it on loopback, inspect it, check the manifest.
+
+The inspection is the ordinary pipeline (``inspect_async``) run on the world's registry with
+collection settings that reach only the loopback server (``DemoServer.collect_settings``).
+Afterwards every target's findings are compared with ``manifest.json``: codes that must appear,
+sites that must stay clean (no veto/deduct finding), targets that must be skipped. The
+comparison is written to ``OUT/manifest_check.json`` and returned as Chinese text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from xuncha.demo.server import serve_world
+from xuncha.demo.world import build_world
+from xuncha.model import TargetResult
+from xuncha.settings import TZ, Settings
+
+
+@dataclass
+class ManifestCheck:
+    """How an inspection's results compare with the demo world's manifest."""
+
+    missing: dict[str, list[str]] = field(default_factory=dict)  # id -> expected codes not found
+    found: dict[str, list[str]] = field(default_factory=dict)  # id -> expected codes found
+    unclean: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # clean id -> bad findings
+    wrongly_inspected: list[str] = field(default_factory=list)  # targets that should have been skipped
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.unclean and not self.wrongly_inspected
+
+    def to_dict(self) -> dict[str, object]:
+        return {"ok": self.ok, "missing": self.missing, "found": self.found, "unclean": self.unclean,
+                "wrongly_inspected": self.wrongly_inspected}
+
+    def to_text(self) -> str:
+        total = sum(len(v) for v in self.found.values()) + sum(len(v) for v in self.missing.values())
+        got = sum(len(v) for v in self.found.values())
+        lines = [f"示例网站群核对：预置问题 {got}/{total} 项已发现；"
+                 f"{'干净站点均无扣分或否决问题' if not self.unclean else f'{len(self.unclean)} 个干净站点出现了不应有的问题'}。"]
+        for sid, codes in self.missing.items():
+            lines.append(f"  未发现 {self.names.get(sid, sid)}（{sid}）的预置问题：{'、'.join(codes)}")
+        for sid, bad in self.unclean.items():
+            shown = "；".join(f"{b['code']}（{b['severity']}）{b['evidence'][:60]}" for b in bad[:5])
+            lines.append(f"  干净站点 {self.names.get(sid, sid)}（{sid}）出现问题：{shown}")
+        for sid in self.wrongly_inspected:
+            lines.append(f"  {self.names.get(sid, sid)}（{sid}）应跳过检查，却被检查了")
+        return "\n".join(lines)
+
+
+def compare_with_manifest(manifest: dict[str, dict], results: list[TargetResult]) -> ManifestCheck:
+    """Compare per-target findings with what the manifest says must (not) be found."""
+    out = ManifestCheck()
+    for res in results:
+        entry = manifest.get(res.target.id)
+        if entry is None:
+            continue
+        sid = res.target.id
+        out.names[sid] = entry["name"]
+        codes = {f.code for f in res.findings if f.severity != "inconclusive"}
+        expect = list(entry["expect"])
+        if expect:
+            out.found[sid] = [c for c in expect if c in codes]
+            miss = [c for c in expect if c not in codes]
+            if miss:
+                out.missing[sid] = miss
+        if entry["clean"]:
+            bad = [
+                {"code": f.code, "severity": f.severity, "evidence": f.evidence, "url": f.url}
+                for f in res.findings if f.severity in entry["forbid_severities"]
+            ]
+            if bad:
+                out.unclean[sid] = bad
+        if not entry["inspected"] and res.inspected:
+            out.wrongly_inspected.append(sid)
+    return out
+
+
+async def run_demo(out: Path, when: datetime, db_url: str, progress: object = None) -> tuple[object, str]:
+    """Build, serve and inspect the demo world under ``out``; return (RunOutcome, check text)."""
+    from xuncha.pipeline import inspect_async
+
+    out = Path(out)
+    as_of = when.astimezone(TZ)
+    world = build_world(out / "world", as_of.date())
+    async with await serve_world(world) as srv:
+        settings = replace(Settings(), collect=srv.collect_settings(), db_url=db_url)
+        outcome = await inspect_async(world.registry_xlsx, as_of=as_of, out=out, settings=settings,
+                                      progress=progress)  # type: ignore[arg-type]
+        notes = list(srv.notes)
+    check = compare_with_manifest(world.manifest, outcome.results)
+    (out / "manifest_check.json").write_text(json.dumps(check.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    return outcome, "\n".join([*notes, check.to_text()])

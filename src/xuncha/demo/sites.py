@@ -1,0 +1,286 @@
+"""The demo world's cast: which sites exist, how each is built, and what must be found on it.
+
+Each :class:`DemoSite` is one registry row. ``knobs`` say how its pages are generated (CMS
+style, dates, planted problems); ``expect`` lists the finding codes an inspection MUST report
+for it; ``clean`` sites must get no finding of severity veto or deduct. All regions and units
+are fictional (示例省 / 青山市 …, division code prefix 99); hosts exist only on loopback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xuncha.demo.content import Voice
+
+
+@dataclass(frozen=True)
+class Knobs:
+    """How a site is generated, and which problems are planted in it."""
+
+    nav: str = "ulnav"  # ulnav | menu | nav | table | daohang
+    stale: frozenset[str] = frozenset()  # freshness classes made stale: news notice policy periodic data all
+    legacy_days: int = 0  # everything at least this old (a site abandoned years ago)
+    blank_columns: int = 0  # columns showing only 暂无信息 (W.VETO.BLANK_COLUMNS)
+    explanatory_note: bool = False  # one column with a 无相关信息 note and its reason (not blank)
+    broken_home_links: bool = False  # a dead link and a dead image on the home page
+    broken_inner_links: int = 0  # dead links on inner pages
+    bad_attachments: bool = False  # 表格下载: a missing .doc and a 0-byte .xls
+    header_name: str = ""  # name shown in the header (when it differs from the real one)
+    footer_missing: frozenset[str] = frozenset()  # icp psb conac code host contact sitemap
+    footer_code: str = ""  # 网站标识码 as printed in the footer, when it differs
+    zhaocuo: str = "a"  # a (plain link) | js (local script + onclick) | embed (official script) | none
+    zhaocuo_code: str = ""  # site_code inside the 找错 entry, when it differs
+    search: str = "ok"  # ok | none (no search box) | empty (search finds nothing)
+    sitemap: bool = True
+    consult: str = "ok"  # ok | overdue (unanswered > 3 months) | none (no consultation channel)
+    guides: str = "ok"  # ok | veto (>= 5 guides lacking >= 4 elements) | partial (one lacks 2) | none
+    guide_labels: str = "std"  # std | alt | alt2 (synonyms of indicators.md §6)
+    meta: bool = True  # SiteName / SiteIDCode / ColumnName / ArticleTitle / PubDate meta tags
+    short_dates: bool = False  # lists show [03-10]
+    cn_dates: bool = False  # lists show 2025年3月10日
+    small: bool = False  # a small site (about 40 pages)
+    datastore: bool = False  # some lists inside <script type="text/xml"><datastore> (Hanweb jcms)
+    # Content-Type charset parameter the server sends for HTML: "auto" (the file's charset),
+    # "none" (text/html only, the page's <meta> decides) or "gbk-lists" (charset=GBK on home
+    # and list pages, nothing on article pages, which carry only <meta charset=gb2312>)
+    charset_header: str = "auto"
+    # How an old (non-HTML5) page declares its charset: http-equiv (<meta http-equiv=
+    # "Content-Type" content="text/html; charset=gb2312" />) or short (<meta charset="gb2312">)
+    meta_charset: str = "http-equiv"
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    """One registry row of the demo world, with what it serves and what must be found."""
+
+    id: str  # 网站标识码 (registry id)
+    name: str  # the unit's site name as the site itself shows it
+    host: str
+    category: str  # 政府门户网站 / 部门网站 / 政务新媒体
+    owner: str  # 主管单位 in the registry
+    region: str  # 示例省/青山市/河西区
+    voice: Voice | None = None
+    registry_name: str = ""  # name in the registry when it differs from ``name``
+    kind: str = "website"  # website / wechat
+    status: str = "运行"  # 运行 / 关停 / 注销
+    scheme: str = "http"  # http | https (https sites redirect http to https)
+    ipv6: bool = True  # the resolve map lists ::1 for it
+    style: str = "trs"  # trs | zwgk | catalog | dede | "" (nothing served)
+    encoding: str = "utf-8"  # utf-8 | gbk
+    serve: str = "site"  # site | 503 (always answers 503) | dead (port where nothing listens) | none
+    no_service_function: bool = False  # registry column 无办事服务功能 = 是
+    url: str = ""  # registry URL for targets that are not served here (wechat)
+    knobs: Knobs = field(default_factory=Knobs)
+    clean: bool = False
+    expect: tuple[str, ...] = ()
+    may: tuple[str, ...] = ()  # likely as a consequence of the planted problems; informational
+    planted: tuple[tuple[str, str], ...] = ()  # (code, 中文说明)
+    skip_reason: str = ""  # why a pipeline must not inspect it
+
+    @property
+    def reg_name(self) -> str:
+        return self.registry_name or self.name
+
+    @property
+    def is_portal(self) -> bool:
+        return "门户" in self.category
+
+    @property
+    def served(self) -> bool:
+        return self.serve == "site" and bool(self.style)
+
+    @property
+    def canonical_url(self) -> str:
+        """The URL as a registry would hold it on ports 80/443 (ports added at serve time)."""
+        return self.url or f"{self.scheme}://{self.host}/"
+
+
+STUB_HOSTS: tuple[str, ...] = (
+    "bszs.conac.cn",  # 党政机关网站标识 certificate pages
+    "dcs.conac.cn",  # badge image and script
+    "beian.miit.gov.cn",  # ICP 备案
+    "www.beian.gov.cn",  # 公安机关备案
+    "zfwzgl.www.gov.cn",  # 我为政府网站找错
+    "www.gov.cn",  # 中国政府网 (相关链接)
+    "www.shili.gov.cn",  # 示例省人民政府 (相关链接)
+    "zwfw.shili.gov.cn",  # 示例省政务服务网 (网上办事)
+)
+
+_QS = Voice(
+    region="青山市", unit="青山市人民政府", short="青山", office="青山市人民政府办公室", doc_abbr="青政办发",
+    leader_title="市长", places=("城东街道", "城西街道", "南岭街道", "北湖街道", "石桥镇", "枫林镇", "云台乡", "双溪镇"),
+)
+
+SITES: tuple[DemoSite, ...] = (
+    DemoSite(
+        id="9901000001", name="青山市人民政府", host="www.qingshan.gov.cn", category="政府门户网站",
+        owner="青山市人民政府办公室", region="示例省/青山市", voice=_QS, scheme="https", style="trs",
+        knobs=Knobs(nav="ulnav", zhaocuo="a"), clean=True,
+    ),
+    DemoSite(
+        id="9901000002", name="青山市发展和改革委员会", host="fgw.qingshan.gov.cn", category="部门网站",
+        owner="青山市发展和改革委员会", region="示例省/青山市",
+        voice=Voice(
+            region="青山市", unit="青山市发展和改革委员会", short="市发展改革委", office="青山市发展和改革委员会",
+            doc_abbr="青发改发", leader_title="主任",
+            places=("城东街道", "石桥镇", "枫林镇", "市经济开发区", "高新区", "双溪镇"),
+        ),
+        scheme="https", style="zwgk", no_service_function=True,
+        knobs=Knobs(nav="menu", zhaocuo="js", guides="none"), clean=True,
+    ),
+    DemoSite(
+        id="9901020001", name="河西区人民政府", host="www.hexi.gov.cn", category="政府门户网站",
+        owner="河西区人民政府办公室", region="示例省/青山市/河西区",
+        voice=Voice(
+            region="河西区", unit="河西区人民政府", short="河西", office="河西区人民政府办公室", doc_abbr="河政办发",
+            leader_title="区长", places=("河西街道", "滨江街道", "望江街道", "柳园街道", "沙洲街道", "新港镇"),
+        ),
+        scheme="https", style="catalog",
+        knobs=Knobs(nav="nav", zhaocuo="embed", guide_labels="alt"), clean=True,
+    ),
+    DemoSite(
+        id="9901210001", name="东岭县人民政府", host="www.dongling.gov.cn", category="政府门户网站",
+        owner="东岭县人民政府办公室", region="示例省/青山市/东岭县",
+        voice=Voice(
+            region="东岭县", unit="东岭县人民政府", short="东岭", office="东岭县人民政府办公室", doc_abbr="东政办发",
+            leader_title="县长", places=("城关镇", "石门镇", "白沙乡", "龙潭镇", "青石乡", "桃岭乡", "马坪镇"),
+        ),
+        style="dede", encoding="gbk", ipv6=False,
+        knobs=Knobs(
+            nav="table", stale=frozenset({"news", "notice", "policy", "periodic", "data", "special"}),
+            footer_missing=frozenset({"icp", "psb"}), zhaocuo="none", search="none", sitemap=False,
+            consult="none", guides="none", meta=False, cn_dates=True, blank_columns=2, charset_header="gbk-lists",
+        ),
+        expect=(
+            "W.VETO.HOME_STALE", "W.VETO.COLUMNS_STALE", "W.VETO.LONG_STALE", "W.VETO.INTERACTION",
+            "W.ID.FOOTER", "W.ID.ZHAOCUO", "W.TECH.HTTPS", "W.TECH.IPV6", "W.SEARCH", "W.SITEMAP",
+        ),
+        may=("W.TECH.META", "W.PUB.NEWS_STALE", "W.PUB.POLICY_STALE", "W.PUB.PERIODIC_STALE", "W.PUB.OPEN_CATALOG",
+             "W.INT.REPLY_STALE", "W.INT.STATS", "W.INT.SURVEY", "W.INT.INTERVIEW", "W.SVC.STATS", "W.PUB.SPECIAL",
+             "W.VETO.SERVICE", "W.OPS.ANNUAL_REPORT", "W.PUB.DATA"),
+        planted=(
+            ("W.VETO.HOME_STALE", "首页所有带日期的信息均早于监测时点前14天"),
+            ("W.VETO.COLUMNS_STALE", "政务要闻、部门动态、乡镇动态、图片新闻、领导活动等动态类栏目超过14天未更新；通知公告、政策文件超过6个月未更新"),
+            ("W.VETO.LONG_STALE", "动态类、通知公告、政策文件、人事信息、规划计划、财政预决算等10个以上应更新栏目长期未更新"),
+            ("W.VETO.INTERACTION", "互动交流只有网上信访和纪检举报，没有政务咨询渠道"),
+            ("W.ID.FOOTER", "页脚缺少ICP备案编号和公安机关备案号"),
+            ("W.ID.ZHAOCUO", "县级政府门户网站首页没有「我为政府网站找错」入口"),
+            ("W.TECH.HTTPS", "只提供 http 访问"),
+            ("W.TECH.IPV6", "解析表中只有 IPv4 地址"),
+            ("W.SEARCH", "首页没有站内搜索"),
+            ("W.SITEMAP", "没有网站地图"),
+        ),
+    ),
+    DemoSite(
+        id="9901000003", name="青山市住房和城乡建设局", registry_name="青山市住房和城乡建设委员会",
+        host="zjj.qingshan.gov.cn", category="部门网站", owner="青山市住房和城乡建设委员会", region="示例省/青山市",
+        voice=Voice(
+            region="青山市", unit="青山市住房和城乡建设局", short="市住房城乡建设局", office="青山市住房和城乡建设局",
+            doc_abbr="青建发", leader_title="局长", places=("城东街道", "城西街道", "南岭街道", "北湖街道", "高新区"),
+        ),
+        style="zwgk",
+        knobs=Knobs(nav="menu", zhaocuo="a", blank_columns=6, explanatory_note=True, bad_attachments=True, guides="veto"),
+        expect=("W.VETO.BLANK_COLUMNS", "W.ATTACHMENT", "W.VETO.SERVICE", "W.REGISTRY.MISMATCH", "W.TECH.HTTPS"),
+        may=("W.ID.SITE_NAME", "W.ID.FOOTER", "W.LINK.BROKEN_OTHER", "W.VETO.LONG_STALE", "W.PUB.OPEN_CATALOG"),
+        planted=(
+            ("W.VETO.BLANK_COLUMNS", "行政许可、行政处罚、财政资金、重大建设项目、公共资源配置、社会公益事业6个栏目只有「暂无信息」；行政强制栏目有无信息说明，不应计为空白"),
+            ("W.ATTACHMENT", "表格下载中一个 .doc 文件不存在（404），一个 .xls 文件为0字节"),
+            ("W.VETO.SERVICE", "6个办事指南各缺少6类要素"),
+            ("W.REGISTRY.MISMATCH", "名录名称为机构改革前的「青山市住房和城乡建设委员会」，网站已改名为「青山市住房和城乡建设局」"),
+            ("W.TECH.HTTPS", "只提供 http 访问"),
+        ),
+    ),
+    DemoSite(
+        id="9901220001", name="鹿鸣县人民政府", host="www.luming.gov.cn", category="政府门户网站",
+        owner="鹿鸣县人民政府办公室", region="示例省/青山市/鹿鸣县",
+        voice=Voice(
+            region="鹿鸣县", unit="鹿鸣县人民政府", short="鹿鸣", office="鹿鸣县人民政府办公室", doc_abbr="鹿政办发",
+            leader_title="县长", places=("鹿城镇", "鸣凤镇", "松林乡", "溪口镇", "黄坪乡", "上河镇"),
+        ),
+        style="catalog",
+        knobs=Knobs(
+            nav="daohang", header_name="鹿鸣在线", zhaocuo="a", zhaocuo_code="9901220002", broken_home_links=True,
+            broken_inner_links=4, consult="overdue", guides="partial", short_dates=True, guide_labels="std",
+        ),
+        expect=(
+            "W.LINK.BROKEN_HOME", "W.LINK.BROKEN_OTHER", "W.ID.SITE_NAME", "W.ID.SITE_CODE",
+            "W.VETO.INTERACTION", "W.SVC.GUIDE", "W.TECH.HTTPS",
+        ),
+        may=("W.REGISTRY.MISMATCH", "W.INT.REPLY_QUALITY"),
+        planted=(
+            ("W.LINK.BROKEN_HOME", "首页专题专栏链接指向已删除的页面（404），首页一张图片不存在"),
+            ("W.LINK.BROKEN_OTHER", "内页「相关阅读」链接指向已删除的文章（404）"),
+            ("W.ID.SITE_NAME", "头部标识区显示「鹿鸣在线」，不是规范名称「鹿鸣县人民政府」"),
+            ("W.ID.SITE_CODE", "页脚网站标识码 9901220001 与找错入口 site_code=9901220002 不一致"),
+            ("W.VETO.INTERACTION", "县长信箱一条留言超过3个月未回复，另一条回复用时超过3个月"),
+            ("W.SVC.GUIDE", "一个办事指南缺少设定依据和办理时间"),
+            ("W.TECH.HTTPS", "只提供 http 访问"),
+        ),
+    ),
+    DemoSite(
+        id="9901000004", name="青山市教育局", host="www.qingshan-edu.com.cn", category="部门网站",
+        owner="青山市教育局", region="示例省/青山市",
+        voice=Voice(
+            region="青山市", unit="青山市教育局", short="市教育局", office="青山市教育局", doc_abbr="青教发",
+            leader_title="局长", places=("市第一中学", "市实验小学", "城东小学", "南岭中学", "枫林镇中心校", "市职业技术学校"),
+        ),
+        style="trs",
+        knobs=Knobs(nav="ulnav", zhaocuo="none", footer_code="990100000401", search="empty", guide_labels="alt2", datastore=True,
+                    charset_header="none"),
+        expect=("W.ID.DOMAIN", "W.ID.SITE_CODE", "W.SEARCH", "W.TECH.HTTPS"),
+        may=("W.REGISTRY.MISMATCH",),
+        planted=(
+            ("W.ID.DOMAIN", "部门网站使用非 .gov.cn 域名 www.qingshan-edu.com.cn"),
+            ("W.ID.SITE_CODE", "页脚网站标识码为12位「990100000401」，格式错误"),
+            ("W.SEARCH", "站内搜索对任何关键词都返回0条结果"),
+            ("W.TECH.HTTPS", "只提供 http 访问"),
+        ),
+    ),
+    DemoSite(
+        id="9901000007", name="青山市旅游局", host="lyj.qingshan.gov.cn", category="部门网站",
+        owner="青山市旅游局", region="示例省/青山市", status="关停",
+        voice=Voice(
+            region="青山市", unit="青山市旅游局", short="市旅游局", office="青山市旅游局", doc_abbr="青旅发",
+            leader_title="局长", places=("云台山景区", "双溪古镇", "枫林湖景区", "北湖湿地公园", "石桥老街"),
+        ),
+        style="dede", encoding="gbk", ipv6=False,
+        knobs=Knobs(
+            nav="table", legacy_days=1900, footer_missing=frozenset({"psb", "conac"}), zhaocuo="none",
+            search="ok", consult="ok", guides="ok", meta=False, small=True, charset_header="none",
+            meta_charset="short",
+        ),
+        expect=("W.REGISTRY.MISMATCH",),
+        planted=(("W.REGISTRY.MISMATCH", "名录状态为「关停」，网站仍可访问（机构改革后旧站未下线）"),),
+        skip_reason="",
+    ),
+    DemoSite(
+        id="9901000005", name="青山市统计局", host="tjj.qingshan.gov.cn", category="部门网站",
+        owner="青山市统计局", region="示例省/青山市", serve="503", style="",
+        expect=("W.VETO.UNREACHABLE",), may=("W.REGISTRY.MISMATCH",),
+        planted=(("W.VETO.UNREACHABLE", "首页始终返回 503 Service Unavailable"),),
+    ),
+    DemoSite(
+        id="9901000006", name="青山市人民防空办公室", host="rfb.qingshan.gov.cn", category="部门网站",
+        owner="青山市人民防空办公室", region="示例省/青山市", serve="dead", style="",
+        expect=("W.VETO.UNREACHABLE",), may=("W.REGISTRY.MISMATCH",),
+        planted=(("W.VETO.UNREACHABLE", "名录网址的端口上没有服务在监听（连接被拒绝）"),),
+    ),
+    DemoSite(
+        id="9901000008", name="青山市粮食局", host="lsj.qingshan.gov.cn", category="部门网站",
+        owner="青山市粮食局", region="示例省/青山市", status="注销", serve="none", style="",
+        skip_reason="名录状态为注销，不纳入检查",
+    ),
+    DemoSite(
+        id="gh_5c2e9a1f7b3d", name="青山发布", host="mp.weixin.qq.com", category="政务新媒体",
+        owner="青山市人民政府新闻办公室", region="示例省/青山市", kind="wechat", serve="none", style="",
+        url="https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=MzkwMDAwMDAwMQ==",
+        skip_reason="微信公众号暂不采集（本版本只检查网站）",
+    ),
+)
+
+
+def site_by_id(sid: str) -> DemoSite:
+    for s in SITES:
+        if s.id == sid:
+            return s
+    raise KeyError(sid)

@@ -1,0 +1,267 @@
+"""The main job: registry → collect → snapshot store → checks → findings → reports.
+
+``inspect`` fetches and judges; ``rejudge`` judges stored snapshots again (another as-of,
+other thresholds) without fetching; ``monitor`` probes every running site on a schedule so that
+the 7-day unreachability rule can be judged from real history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+import yaml
+
+from xuncha.checks import CheckContext, run_checks
+from xuncha.collect.http import Fetcher
+from xuncha.collect.probe import probe_home
+from xuncha.collect.site import collect_site, probe_only
+from xuncha.errors import ConfigError
+from xuncha.extract.site import extract_site
+from xuncha.model import Finding, Probe, SiteSnapshot, Target, TargetResult
+from xuncha.registry import load_registry
+from xuncha.report import write_reports
+from xuncha.settings import TZ, Settings
+from xuncha.store import Store
+
+NOT_RUNNING_REASON = {
+    "closed": "名录状态为关停，不纳入检查（仅核对是否仍可访问）",
+    "cancelled": "名录状态为注销，不纳入检查（仅核对是否仍可访问）",
+    "building": "名录状态为建设中，不纳入检查",
+    "suspended": "名录状态为临时关停，不纳入检查",
+}
+MEDIA_REASON = "政务新媒体账号巡查尚未接入（本次仅检查网站）"
+
+
+class ProgressSink(Protocol):
+    def run_started(self, total: int) -> None: ...
+    def site_started(self, target: Target) -> None: ...
+    def site_progress(self, target: Target, done: int, total: int) -> None: ...
+    def site_done(self, target: Target, result: TargetResult) -> None: ...
+
+
+class NullProgress:
+    def run_started(self, total: int) -> None: ...
+    def site_started(self, target: Target) -> None: ...
+    def site_progress(self, target: Target, done: int, total: int) -> None: ...
+    def site_done(self, target: Target, result: TargetResult) -> None: ...
+
+
+@dataclass
+class RunOutcome:
+    run_id: int
+    results: list[TargetResult]
+    reports: dict[str, Path] = field(default_factory=dict)
+    judgement_id: int | None = None
+
+
+def load_overrides(path: str | Path | None) -> dict[str, dict[str, str]]:
+    """Per-site column class overrides: YAML {site id: {column URL or name: CLASS}}."""
+    if not path:
+        return {}
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"栏目分类覆盖文件 {p} 无法读取：{exc}") from exc
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise ConfigError(f"栏目分类覆盖文件 {p} 格式应为：网站标识码 → {{栏目网址或名称: 类别}}")
+    return {str(k): {str(a): str(b).upper() for a, b in v.items()} for k, v in data.items()}
+
+
+def judge(
+    snapshot: SiteSnapshot,
+    as_of: datetime,
+    settings: Settings,
+    *,
+    probe_history: list[Probe] | None = None,
+    overrides: dict[str, str] | None = None,
+    codes: list[str] | None = None,
+) -> list[Finding]:
+    """Extract the structure of a stored snapshot and run the checks (pure, offline)."""
+    site = extract_site(snapshot, as_of.astimezone(TZ).date(), overrides)
+    ctx = CheckContext(
+        target=snapshot.target,
+        snapshot=snapshot,
+        site=site,
+        as_of=as_of,
+        thresholds=settings.thresholds,
+        probe_history=probe_history or [],
+    )
+    return run_checks(ctx, codes)
+
+
+def inconclusive_reasons(findings: list[Finding]) -> list[str]:
+    """Distinct reasons why checks could not judge, one line per cause.
+
+    When the home page could not be fetched every home-based check says so; a person needs
+    the cause once, with the number of checks it blocked.
+    """
+    groups: dict[str, int] = {}
+    for f in findings:
+        if f.severity != "inconclusive":
+            continue
+        cause = f.evidence.split("，无法")[0] if "，无法" in f.evidence else f.evidence
+        groups[cause] = groups.get(cause, 0) + 1
+    return [cause if n == 1 else f"{cause}（{n} 项检查因此无法判断）" for cause, n in groups.items()][:10]
+
+
+def _result(target: Target, snapshot: SiteSnapshot | None, findings: list[Finding]) -> TargetResult:
+    res = TargetResult(target=target, findings=findings)
+    if snapshot is not None:
+        res.pages_crawled = sum(1 for p in snapshot.pages if p.role != "script")
+        res.inconclusive_reasons = inconclusive_reasons(findings)
+    return res
+
+
+async def inspect_async(
+    registry_path: str | Path,
+    *,
+    as_of: datetime,
+    out: Path,
+    settings: Settings,
+    skip_bad_rows: bool = False,
+    overrides_path: str | Path | None = None,
+    only: list[str] | None = None,
+    progress: ProgressSink | None = None,
+) -> RunOutcome:
+    progress = progress or NullProgress()
+    registry = load_registry(registry_path, skip_bad_rows=skip_bad_rows)
+    overrides = load_overrides(overrides_path)
+    targets = [t for t in registry.targets if not only or t.id in only]
+    store = Store(settings.db_url)
+    run_id = store.create_run(as_of, str(registry_path), {"collect": settings.collect.__dict__ | {"resolve": None}})
+    judgement_id = store.new_judgement(run_id, as_of, "inspect")
+    results: dict[str, TargetResult] = {}
+    week_start = as_of - timedelta(days=7)
+    progress.run_started(len(targets))
+    sem = asyncio.Semaphore(max(1, settings.collect.sites_concurrency))
+
+    async def one(target: Target, fetcher: Fetcher) -> None:
+        if target.kind != "website":
+            res = TargetResult(target=target, inspected=False, skipped_reason=MEDIA_REASON)
+        elif target.status != "running":
+            res = TargetResult(target=target, inspected=False, skipped_reason=NOT_RUNNING_REASON[target.status])
+            if target.status in ("closed", "cancelled") and target.url:
+                async with sem:
+                    snap = await probe_only(fetcher, target)
+                await asyncio.to_thread(store.save_snapshot, run_id, snap)
+                res.findings = await asyncio.to_thread(
+                    judge, snap, as_of, settings, codes=["W.REGISTRY.MISMATCH"]
+                )
+        else:
+            async with sem:
+                progress.site_started(target)
+                snap = await collect_site(
+                    fetcher, target, settings.collect, as_of, thresholds=settings.thresholds,
+                    progress=lambda d, t: progress.site_progress(target, d, t),
+                )
+            await asyncio.to_thread(store.save_snapshot, run_id, snap)
+            history = await asyncio.to_thread(store.probes, target.id, week_start, as_of)
+            findings = await asyncio.to_thread(
+                judge, snap, as_of, settings, probe_history=history, overrides=overrides.get(target.id)
+            )
+            res = _result(target, snap, findings)
+        await asyncio.to_thread(store.save_target_result, run_id, res)
+        await asyncio.to_thread(store.save_findings, run_id, judgement_id, res.findings)
+        results[target.id] = res
+        progress.site_done(target, res)
+
+    status = "failed"
+    try:
+        async with Fetcher(settings.collect) as fetcher:
+            await asyncio.gather(*(one(t, fetcher) for t in targets))
+        status = "done"
+    except asyncio.CancelledError:
+        status = "cancelled"
+        raise
+    finally:
+        ordered = [results[t.id] for t in targets if t.id in results]
+        store.finish_run(run_id, status, _counts(ordered))
+        store.close()
+    reports = write_reports(ordered, out, as_of=as_of, run_id=run_id)
+    return RunOutcome(run_id, ordered, reports, judgement_id)
+
+
+def _counts(results: list[TargetResult]) -> dict[str, int]:
+    return {
+        "targets": len(results),
+        "inspected": sum(1 for r in results if r.inspected),
+        "vetoed": sum(1 for r in results if r.inspected and r.veto_codes),
+        "findings": sum(len(r.findings) for r in results),
+    }
+
+
+def rejudge(
+    run_id: int,
+    *,
+    as_of: datetime,
+    out: Path,
+    settings: Settings,
+    overrides_path: str | Path | None = None,
+    on_target: Callable[[Target], None] | None = None,
+) -> RunOutcome:
+    """Judge the stored snapshots of a run again, at another as-of date; nothing is fetched."""
+    overrides = load_overrides(overrides_path)
+    with Store(settings.db_url) as store:
+        store.get_run(run_id)  # raises StoreError naming the run when unknown
+        judgement_id = store.new_judgement(run_id, as_of, "rejudge")
+        previous = {r.target.id: r for r in store.target_results(run_id)}
+        results: dict[str, TargetResult] = {}
+        for snap in store.iter_snapshots(run_id):
+            target = snap.target
+            if on_target:
+                on_target(target)
+            if target.status != "running":
+                findings = judge(snap, as_of, settings, codes=["W.REGISTRY.MISMATCH"])
+                prev = previous.get(target.id)
+                res = TargetResult(target=target, inspected=False,
+                                   skipped_reason=prev.skipped_reason if prev else "", findings=findings)
+            else:
+                history = store.probes(target.id, as_of - timedelta(days=7), as_of)
+                findings = judge(snap, as_of, settings, probe_history=history, overrides=overrides.get(target.id))
+                res = _result(target, snap, findings)
+            store.save_findings(run_id, judgement_id, findings)
+            results[target.id] = res
+        ordered = [results.get(tid) or TargetResult(target=r.target, inspected=False, skipped_reason=r.skipped_reason)
+                   for tid, r in previous.items()]
+    reports = write_reports(ordered, out, as_of=as_of, run_id=run_id)
+    return RunOutcome(run_id, ordered, reports, judgement_id)
+
+
+async def monitor_async(
+    registry_path: str | Path,
+    *,
+    settings: Settings,
+    interval_s: float = 3600.0,
+    jitter_s: float = 300.0,
+    rounds: int | None = None,
+    on_round: Callable[[int, list[Probe]], None] | None = None,
+) -> int:
+    """Probe every running website each ``interval_s`` (± jitter) and store every probe.
+
+    Default 60 min ± 5 min gives 24 probes a day (indicators.md §1: ≥ 20 a day). Returns the
+    number of probes stored. ``rounds`` bounds the loop (None = until interrupted).
+    """
+    registry = load_registry(registry_path, skip_bad_rows=True)
+    targets = [t for t in registry.targets if t.kind == "website" and t.status == "running"]
+    stored = 0
+    n = 0
+    with Store(settings.db_url) as store:
+        async with Fetcher(settings.collect) as fetcher:
+            while rounds is None or n < rounds:
+                probes = list(await asyncio.gather(*(probe_home(fetcher, t) for t in targets)))
+                store.add_probes(probes)
+                stored += len(probes)
+                n += 1
+                if on_round:
+                    on_round(n, probes)
+                if rounds is not None and n >= rounds:
+                    break
+                await asyncio.sleep(max(0.0, interval_s + random.uniform(-jitter_s, jitter_s)))
+    return stored
