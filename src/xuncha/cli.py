@@ -101,7 +101,7 @@ def _print_outcome(outcome: object) -> None:
         f"[bold]运行 {outcome.run_id}[/]：检查网站 {t.inspected} 个，单项否决不合格 {t.vetoed} 个，"  # type: ignore[attr-defined]
         f"合格率 {t.pass_rate:.1%}；未纳入检查 {t.skipped} 个。"
     )
-    for name, path in outcome.reports.items():  # type: ignore[attr-defined]
+    for path in outcome.reports.values():  # type: ignore[attr-defined]
         console.print(f"  已写入 {path}")
 
 
