@@ -410,3 +410,13 @@ async def test_robots_ignored_on_request(serve) -> None:
     private = snap.page(site.url + "/private/x.html")
     assert private is not None and private.ok and snap.robots_ignored
     assert snap.robots_txt and "Disallow: /private/" in snap.robots_txt  # still recorded
+
+
+async def test_external_links_can_be_left_alone(serve) -> None:
+    ext = await serve(ext_app())
+    site = await serve(gov_site(ext.url))
+    settings = fast_settings(check_external_links=False, max_pages=5)
+    async with Fetcher(settings) as f:
+        snap = await crawl_site(f, _target(site.url + "/"), settings)
+    assert not any(u.startswith(ext.url) for u in snap.link_checks)
+    assert ext.log == []

@@ -374,7 +374,7 @@ class _Crawl:
         self.heap_cap = max(1000, settings.max_pages * 4)
         self.frontier_overflow = 0
         self._canon: dict[str, str | None] = {}
-        self._met: dict[str, set[str]] = {}  # origin -> page-independent hrefs met (links mode)
+        self._met: dict[str, set[str]] = {}  # origin -> hrefs met, per directory (links mode)
 
     # ------------------------------------------------------------------ helpers
     def canon(self, url: str) -> str | None:
@@ -452,7 +452,7 @@ class _Crawl:
             c = canonical_url(r)
             if c:
                 self.seen.add(c)
-        if final:
+        if final and home.status is not None:
             info = await self.f.robots_for(final)
             snap.robots_txt = info.text
             if info.note:
@@ -463,8 +463,10 @@ class _Crawl:
         workers = [asyncio.create_task(self._lc_worker()) for _ in range(self._lc_workers())]
         try:
             await self._process_home(home, final or home.final_url)
-            n = max(1, s.per_host_concurrency) * (2 if len({_netloc(x) for x in (start, final) if x}) > 1 else 1)
-            n = max(1, min(s.global_concurrency, n + 1))
+            # one worker per allowed connection (two hosts when the home page moved), plus one
+            # so that parsing a page never leaves a connection idle
+            hosts = len({_netloc(x) for x in (start, final) if x}) or 1
+            n = max(1, min(s.global_concurrency, max(1, s.per_host_concurrency) * hosts + 1))
             crawlers = [asyncio.create_task(self._worker()) for _ in range(n)]
             try:
                 await asyncio.gather(*crawlers)
