@@ -10,12 +10,12 @@ from xuncha.extract.identity import (
     find_zhaocuo,
     header_text,
     icp_valid,
-    normalize_site_name,
     psb_valid,
-    site_code_valid,
-    site_name_matches,
     text_blocks,
 )
+from xuncha.text.names import name_shown_in as site_name_matches
+from xuncha.text.names import normalize_site_name
+from xuncha.text.names import valid_site_code as site_code_valid
 
 HOME = "https://www.henan.gov.cn/"
 
@@ -166,7 +166,7 @@ def test_header_text_and_site_name(fixture_text):
         ("河南省人民政府门户网站", "河南省人民政府"),
         ("中国　政府网", "中国政府"),
         ("洛阳市人民政府网站", "洛阳市人民政府"),
-        ("ＸＸ市应急管理局官网", "XX市应急管理局"),
+        ("ＸＸ市应急管理局官网", "xx市应急管理局"),
         (" 成都市 武侯区人民政府 ", "成都市武侯区人民政府"),
     ],
 )

@@ -6,69 +6,17 @@ fetched they say so (inconclusive) instead of reporting every mark as missing.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterator
 
 from xuncha.checks.availability import home_inconclusive
 from xuncha.checks.base import CheckContext, check
 from xuncha.checks.links import home_urls, target_state
-from xuncha.extract.html import compact, host_of
+from xuncha.extract.html import host_of
 from xuncha.model import Finding
-
-# --------------------------------------------------------------------------- names
-_NAME_SUFFIXES = ("门户网站", "官方网站", "网站", "官网")
-_NAME_PREFIXES = ("中华人民共和国",)
-_PUNCT = re.compile(r"[\-_|·•.:：,，、;；/\\()（）\[\]【】<>《》“”\"'‘’!！?？~～]+")
-
-
-def normalize_site_name(name: str) -> str:
-    """Comparable form of a site name: full-width folded (NFKC), spaces and punctuation removed,
-    ``中华人民共和国`` prefix and 门户网站/网站 suffixes stripped, lower-cased.
-
-    >>> normalize_site_name("北京市人民政府 门户网站")
-    '北京市人民政府'
-    """
-    s = unicodedata.normalize("NFKC", name or "")
-    s = _PUNCT.sub("", compact(s)).lower()
-    changed = True
-    while changed and s:
-        changed = False
-        for prefix in _NAME_PREFIXES:
-            if s.startswith(prefix) and len(s) > len(prefix):
-                s = s[len(prefix) :]
-                changed = True
-        for suffix in _NAME_SUFFIXES:
-            if s.endswith(suffix) and len(s) > len(suffix):
-                s = s[: -len(suffix)]
-                changed = True
-    return s
-
-
-def name_shown_in(registry_name: str, shown: str) -> bool:
-    """The registry name (normalised) appears in a displayed text (header, title, SiteName)."""
-    want = normalize_site_name(registry_name)
-    have = unicodedata.normalize("NFKC", shown or "")
-    have = _PUNCT.sub("", compact(have)).lower()
-    if not want or not have:
-        return False
-    return want in have or want in normalize_site_name(shown)
-
+from xuncha.text.names import clean_site_code, name_shown_in, normalize_site_name, valid_site_code
 
 # --------------------------------------------------------------------------- codes, hosts
-SITE_CODE_RE = re.compile(r"^(?:\d{10}|bm\d{8})$", re.IGNORECASE)
 GOV_SUFFIXES = (".gov.cn", ".政务", ".xn--zfr164b")
-
-
-def clean_site_code(raw: str) -> str:
-    """The printed 网站标识码 without spaces or a leading label, lower-cased."""
-    s = compact(unicodedata.normalize("NFKC", raw or ""))
-    s = re.sub(r"^(?:政府)?网站标识码[:：]?", "", s)
-    return s.lower()
-
-
-def valid_site_code(code: str) -> bool:
-    return bool(SITE_CODE_RE.match(code))
 
 
 def is_gov_host(host: str) -> bool:

@@ -8,8 +8,8 @@ full-width punctuation everywhere.
 
 * ``extract_footer`` → :class:`~xuncha.model.FooterMarks` (W.ID.FOOTER, W.SITEMAP)
 * ``find_zhaocuo`` → 我为政府网站找错 entries, also those built in JavaScript (W.ID.ZHAOCUO)
-* ``header_text`` / ``site_name_matches`` → 头部标识区 name check (W.ID.SITE_NAME)
-* ``site_code_valid`` / ``icp_valid`` / ``psb_valid`` → §4.2/§4.4 formats (W.ID.SITE_CODE)
+* ``header_text`` → 头部标识区 text for the name check (W.ID.SITE_NAME; names: xuncha.text.names)
+* ``icp_valid`` / ``psb_valid`` → §4.2 formats (网站标识码 §4.4: xuncha.text.names)
 """
 
 from __future__ import annotations
@@ -275,7 +275,6 @@ def _tail_blocks(tree: LexborHTMLParser, share: float = 0.25) -> list[Block]:
 # --------------------------------------------------------------------------- formats
 PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀贵黔云滇藏陕秦甘陇青宁新"
 
-SITE_CODE_RE = re.compile(r"^(?:\d{10}|bm\d{8})$")
 ICP_RE = re.compile(rf"^[{PROVINCES}]ICP备\s?\d{{5,10}}号(?:-\d{{1,3}})?$")
 PSB_RE = re.compile(rf"^[{PROVINCES}]公网安备\s?\d{{14}}号?$")
 
@@ -295,11 +294,6 @@ _SITE_CODE_FIND = re.compile(r"(?:政府)?网站(?:标识|识别)码\s*:?\s*([A-
 
 def _norm_code(s: str) -> str:
     return re.sub(r"\s+", "", to_halfwidth(s))
-
-
-def site_code_valid(code: str) -> bool:
-    """网站标识码 format §4.4: 10 digits (local) or ``bm`` + 8 digits (State Council dept.)."""
-    return bool(SITE_CODE_RE.match(_norm_code(code or "")))
 
 
 def _norm_mark(text: str) -> str:
@@ -844,34 +838,3 @@ def header_text(html_or_tree: str | LexborHTMLParser) -> str:
     return normalize_space(" ".join(parts))[:500]
 
 
-_NAME_PUNCT = re.compile(r"[\s·•・.,，、\-—_|｜()（）\[\]【】<>《》\"'“”‘’:：!！]+")
-_NAME_SUFFIX = re.compile(r"(?:门户网站|官方网站|门户网|网站|官网|门户)$")
-
-
-def normalize_site_name(name: str) -> str:
-    """Comparable form of a site name: half-width, no spaces or punctuation, no 门户网站 / 政府网站
-    / 网站 / 官网 suffix (政府网站 keeps 政府: it is part of the institution name)."""
-    s = _NAME_PUNCT.sub("", to_halfwidth(name or ""))
-    prev = None
-    while prev != s:
-        prev = s
-        s = _NAME_SUFFIX.sub("", s)
-        if s.endswith("政府网"):
-            s = s[:-1]
-    return s
-
-
-def site_name_matches(registry_name: str, text: str) -> bool:
-    """True when the registry name (normalised) is shown in ``text`` (header, title, SiteName).
-
-    ``人民`` is optional on both sides (河南省政府 vs 河南省人民政府), so are a leading 中国 and
-    the site suffixes."""
-    reg = normalize_site_name(registry_name)
-    if not reg:
-        return False
-    hay = _NAME_PUNCT.sub("", to_halfwidth(text or ""))
-    variants = {reg, reg.replace("人民", "")}
-    if reg.startswith("中国") and len(reg) > 4:
-        variants.add(reg[2:])
-    hays = {hay, hay.replace("人民", "")}
-    return any(v and v in h for v in variants for h in hays)

@@ -1,0 +1,1 @@
+"""Text matchers shared by extraction and checks (names, codes; lexicons come later)."""
