@@ -175,6 +175,41 @@ class SearchAttempt:
 
 
 @dataclass
+class TextSegment:
+    """A piece of text with where it came from, so evidence can point at it.
+
+    ``location`` is human-readable Chinese: "正文", "标题", "工作表「名单」B7", "第3页", "第12段".
+    """
+
+    location: str
+    text: str
+
+
+@dataclass
+class Attachment:
+    """A downloaded attachment (pdf, doc(x), xls(x), csv, wps/et ...) and its extracted text.
+
+    Only the text segments are kept (with their locations), not the file: enough to re-judge
+    privacy and content checks without fetching. ``error`` says why the text could not be read
+    (too_large, zip_bomb, encrypted, unsupported, corrupt, timeout, http_404 ...): such an
+    attachment is *inconclusive* for the content checks.
+    """
+
+    url: str
+    source_url: str = ""  # the page that links it
+    link_text: str = ""
+    status: int | None = None
+    content_type: str = ""
+    kind: str = ""  # pdf, docx, doc, xlsx, xls, csv, wps, et, txt, image, other
+    size: int = 0
+    body_hash: str = ""
+    segments: list[TextSegment] = field(default_factory=list)
+    error: str | None = None
+    truncated: bool = False  # only part of the text was extracted (limits)
+    fetched_at: datetime | None = None
+
+
+@dataclass
 class SiteSnapshot:
     """Everything fetched for one website in one run. Checks read only this (via extraction)."""
 
@@ -191,6 +226,10 @@ class SiteSnapshot:
     robots_ignored: bool = False
     budget_exhausted: bool = False
     notes: list[str] = field(default_factory=list)  # trap guards fired, limits hit (Chinese)
+    attachments: list[Attachment] = field(default_factory=list)
+    # Key pages fetched a second time as a search-engine spider with a search-engine Referer
+    # (W.VETO.SECURITY cloaking); Page.referrer holds the URL of the normal fetch they mirror.
+    cloaked: list[Page] = field(default_factory=list)
 
     def page(self, url: str) -> Page | None:
         for p in self.pages:
