@@ -379,6 +379,19 @@ class SearchForm:
 
 
 @dataclass
+class PageText:
+    """The readable text of one page or attachment, for content, privacy and wording checks."""
+
+    url: str
+    source: str = "page"  # page | attachment
+    segments: list[TextSegment] = field(default_factory=list)
+    date: date | None = None  # the page's own publish date, when known (dated rules use it)
+    title: str = ""
+    source_url: str = ""  # for attachments: the page linking it
+    error: str | None = None  # attachment text could not be read (inconclusive)
+
+
+@dataclass
 class SiteStructure:
     """What extraction made of a snapshot. Recomputed on every (re)judgement."""
 
@@ -397,6 +410,7 @@ class SiteStructure:
     service_entry_urls: list[str] = field(default_factory=list)  # 办事服务 / 政务服务网 entries
     search_form: SearchForm | None = None
     sitemap_url: str = ""
+    texts: list[PageText] = field(default_factory=list)  # every crawled page and attachment
 
 
 # --------------------------------------------------------------------------- judgement

@@ -14,8 +14,10 @@ from xuncha.extract.guides import build_guides
 from xuncha.extract.html import meta_tags, parse, title_of
 from xuncha.extract.identity import extract_footer, find_zhaocuo, header_text
 from xuncha.extract.links import extract_links
+from xuncha.extract.lists import extract_detail_date
 from xuncha.extract.search import find_search_form
-from xuncha.model import SiteSnapshot, SiteStructure
+from xuncha.extract.text import page_segments
+from xuncha.model import PageText, SiteSnapshot, SiteStructure
 
 
 def extract_site(
@@ -51,4 +53,23 @@ def extract_site(
     site.guides, site.service_entry_urls = build_guides(snapshot, site.columns)
     if not site.sitemap_url and site.footer.sitemap_url:
         site.sitemap_url = site.footer.sitemap_url
+    site.texts = page_texts(snapshot, as_of)
     return site
+
+
+def page_texts(snapshot: SiteSnapshot, as_of: date) -> list[PageText]:
+    """Readable text of every crawled HTML page and every downloaded attachment."""
+    out: list[PageText] = []
+    for page in snapshot.pages:
+        if not page.html or page.role == "script" or not page.ok:
+            continue
+        tree = parse(page.html)
+        url = page.final_url or page.url
+        published, _ = extract_detail_date(tree, url, as_of) if page.role != "home" else (None, "")
+        segments = page_segments(tree)
+        title = segments[0].text if segments and segments[0].location == "标题" else ""
+        out.append(PageText(url=page.url, segments=segments, date=published, title=title))
+    for att in snapshot.attachments:
+        out.append(PageText(url=att.url, source="attachment", segments=att.segments, title=att.link_text,
+                            source_url=att.source_url, error=att.error))
+    return out

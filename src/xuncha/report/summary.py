@@ -27,6 +27,9 @@ FAMILY_LABELS = {
     "interaction": "互动回应",
     "service": "办事服务",
     "registry": "名录一致性",
+    "content": "内容正确性",
+    "security": "安全（暗链、篡改）",
+    "privacy": "个人信息保护",
     "other": "其他",
 }
 
