@@ -44,3 +44,20 @@ def test_missing_codes_dirty_clean_site_and_wrong_inspection_are_reported() -> N
     assert check.wrongly_inspected == ["9901000008"]
     text = check.to_text()
     assert "W.VETO.INTERACTION" in text and "青山市人民政府" in text
+
+
+def test_codes_without_a_registered_check_are_pending_not_missing() -> None:
+    edu = MANIFEST["9901000004"]
+    new = {"W.VETO.SECURITY", "W.VETO.SERIOUS_ERROR", "W.CONTENT.SENSITIVE"}
+    assert new <= set(edu["expect"])
+    old = [c for c in edu["expect"] if c not in new]
+    registered = set(old) | {"W.VETO.SECURITY"}
+    results = [_result("9901000004", *((c, "deduct") for c in old), ("W.CONTENT.SENSITIVE", "deduct"))]
+    check = compare_with_manifest(MANIFEST, results, registered=registered)
+    assert check.missing == {"9901000004": ["W.VETO.SECURITY"]}  # registered, not reported
+    assert check.pending == {"9901000004": ["W.VETO.SERIOUS_ERROR"]}  # no check yet
+    assert "W.CONTENT.SENSITIVE" in check.found["9901000004"]  # reported: found even if unregistered
+    assert "未接入" in check.to_text() and check.to_dict()["pending"] == check.pending
+    results = [_result("9901000004", *((c, "deduct") for c in old))]
+    check = compare_with_manifest(MANIFEST, results, registered=set(old))
+    assert check.ok and set(check.pending["9901000004"]) == new

@@ -215,3 +215,41 @@ async def test_every_link_resolves_on_clean_sites(server: DemoServer, world: Wor
         planted = {base + p for p in world.hosts["www.luming.gov.cn"]["missing"]}
         assert luming == planted
         assert planted == {base + p for p in world.manifest["9901220001"]["facts"]["dead_links"]}
+
+
+BAIDU_UA = "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"
+
+
+async def test_cloaking_for_search_engine_spiders(server: DemoServer) -> None:
+    lm = "www.luming.gov.cn"
+    async with client(server) as s:
+        _, _, normal, _ = await fetch(s, server.base_url(lm) + "/")
+        for path in ("/", "/index.html"):
+            status, _, spider, _ = await fetch(s, server.base_url(lm) + path, headers={"User-Agent": BAIDU_UA})
+            text = spider.decode("utf-8")
+            assert status == 200 and "<title>鹿鸣在线_澳门新葡京_百家乐" in text
+            assert f"http://www.xpj-casino-demo.com:{server.http_port}/baijiale/" in text
+        assert b"xpj-casino-demo" not in normal and "<title>鹿鸣在线</title>" in normal.decode("utf-8")
+        # other pages and other sites answer spiders like everyone else
+        _, _, a, _ = await fetch(s, server.base_url(lm) + "/wzdt/index.html", headers={"User-Agent": BAIDU_UA})
+        _, _, b, _ = await fetch(s, server.base_url(lm) + "/wzdt/index.html")
+        assert a == b
+        _, _, a, _ = await fetch(s, server.base_url(QS) + "/", headers={"User-Agent": BAIDU_UA})
+        _, _, b, _ = await fetch(s, server.base_url(QS) + "/")
+        assert a == b
+
+
+async def test_dark_link_targets_resolve_on_loopback(server: DemoServer) -> None:
+    edu = "www.qingshan-edu.com.cn"
+    async with client(server) as s:
+        _, _, body, _ = await fetch(s, server.base_url(edu) + "/")
+        text = body.decode("utf-8")
+        # plain and script-escaped links both carry the real port
+        assert f'href="http://www.xpj-casino-demo.com:{server.http_port}/"' in text
+        assert f"http%3A//www.xpj-casino-demo.com%3A{server.http_port}/vip/" in text
+        for url in (f"http://www.xpj-casino-demo.com:{server.http_port}/vip/", server.base_url("www.xpj-casino-demo.com") + "/"):
+            status, _, page, _ = await fetch(s, url)
+            assert status == 200 and "百家乐" in page.decode("utf-8")
+        for host in ("www.yunling.gov.cn", "www.baihe.gov.cn"):
+            status, _, page, _ = await fetch(s, server.base_url(host) + "/")
+            assert status == 200 and "人民政府" in page.decode("utf-8")

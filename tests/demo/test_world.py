@@ -22,6 +22,7 @@ REQUIRED_PLANTS = {
     "W.LINK.BROKEN_HOME", "W.LINK.BROKEN_OTHER", "W.ATTACHMENT", "W.ID.SITE_NAME", "W.ID.FOOTER",
     "W.ID.SITE_CODE", "W.ID.ZHAOCUO", "W.ID.DOMAIN", "W.TECH.HTTPS", "W.TECH.IPV6", "W.SEARCH", "W.SITEMAP",
     "W.VETO.INTERACTION", "W.VETO.SERVICE", "W.SVC.GUIDE", "W.REGISTRY.MISMATCH", "W.VETO.UNREACHABLE",
+    "W.VETO.SERIOUS_ERROR", "W.VETO.SECURITY", "W.CONTENT.TYPO", "W.CONTENT.SENSITIVE", "W.PRIVACY.LEAK",
 }
 VOLATILE = ("ca.pem", "tls/")  # fresh keys on every build
 
@@ -49,7 +50,7 @@ def test_sizes_and_styles(world: World) -> None:
     served = {h: e for h, e in world.hosts.items() if e["serve"] == "site"}
     assert len(served) == 8
     for host, e in served.items():
-        assert 40 <= e["pages"] <= 150, (host, e["pages"])
+        assert 40 <= e["pages"] <= 170, (host, e["pages"])
     styles = {site.style for site in SITES if site.served}
     assert styles == {"trs", "zwgk", "catalog", "dede"}
     trs = world.root / "sites/www.qingshan.gov.cn"
@@ -129,6 +130,9 @@ def test_clean_sites_are_fresh_consistent_and_private() -> None:
         for col in tree.columns:
             for a in col.articles:
                 assert a.day < AS_OF
+                if a.extra.get("lookalike") == "order_number":  # planted: 订单号 shaped like a mobile
+                    assert re.search(r"订单号：1[3-9]\d{9}", " ".join(a.body))
+                    continue
                 assert not mobile.search(" ".join([a.title, *a.body]))
                 assert not re.search(r"\d{15,}", " ".join(a.body))
             if col.fresh == "news":

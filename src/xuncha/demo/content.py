@@ -4,7 +4,8 @@ Everything is drawn from a ``random.Random`` seeded by (world seed, host), so th
 as-of date always give byte-identical sites. The wording imitates what county and city
 government CMSs publish (会议、调研、通知、印发、解读、任免、预决算 …) but stays neutral: no
 real leaders, no political formulations, no personal data (names of officials only, no mobile
-numbers or ID numbers), so clean sites give no content findings.
+numbers or ID numbers), so clean sites give no content findings. Deliberate cases and their
+clean look-alikes (leaders' titles, typos, gambling text, ID numbers) live in plants.py.
 """
 
 from __future__ import annotations

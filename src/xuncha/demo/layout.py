@@ -137,6 +137,38 @@ class Section:
 
 
 @dataclass
+class Plant:
+    """One planted case (or its clean look-alike), for manifest.json facts.
+
+    ``code`` is the finding code the case must produce on a problem site, or must NOT produce
+    (``lookalike``) on a clean one. The page is ``article.path``, ``attachment.path`` or ``path``.
+    """
+
+    code: str
+    what: str  # 中文说明
+    article: Article | None = None
+    attachment: Attachment | None = None
+    path: str = ""  # render-level plants (home page, spider page)
+    lookalike: bool = False
+    detail: dict[str, str] = field(default_factory=dict)  # the planted values (found / suggestion ...)
+
+    def where(self) -> str:
+        if self.attachment is not None:
+            return self.attachment.path
+        if self.article is not None:
+            return self.article.path
+        return self.path
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"code": self.code, "what": self.what, "path": self.where()}
+        if self.article is not None and self.attachment is not None:
+            out["page"] = self.article.path
+        if self.detail:
+            out["detail"] = dict(self.detail)
+        return out
+
+
+@dataclass
 class SiteTree:
     site: DemoSite
     as_of: date
@@ -148,6 +180,7 @@ class SiteTree:
     annual_report: Article | None = None  # 政府网站工作年度报表 linked from the home page
     nav_links: list[tuple[str, str]] = field(default_factory=list)  # nav items leading off-site
     files: dict[str, bytes] = field(default_factory=dict)  # extra binary files (images, attachments)
+    plants: list[Plant] = field(default_factory=list)  # content/security/privacy cases (plants.py)
 
     @property
     def columns(self) -> list[Column]:
@@ -299,6 +332,10 @@ class TreeBuilder:
         self._leaders()
         if self.site.encoding == "gbk" and not self.k.legacy_days:
             self._gbk_only_name()
+        if self.k.plants:
+            from xuncha.demo.plants import plant_content
+
+            plant_content(self)
         return self.tree
 
     def _gbk_only_name(self) -> None:

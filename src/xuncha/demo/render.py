@@ -21,13 +21,15 @@ from __future__ import annotations
 import html
 import posixpath
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
 
-from xuncha.demo import assets
+from xuncha.demo import assets, plants
 from xuncha.demo.content import cn_date, resume
-from xuncha.demo.layout import Article, Column, Guide, Message, Section, SiteTree
+from xuncha.demo.layout import Article, Column, Guide, Message, Plant, Section, SiteTree
+from xuncha.demo.sites import FRIEND_PORTALS, SITES
 
 RESULTS_MARK = "<!--SEARCH_RESULTS-->"
 
@@ -55,6 +57,7 @@ class Rendered:
     not_found: str = ""
     search: dict[str, str] | None = None  # {"path", "param", "mode"}
     missing: list[str] = field(default_factory=list)  # paths linked on purpose but never written
+    spider_home: str | None = None  # planted cloaking: the home page served to search-engine spiders
 
 
 def footprint(tree: SiteTree) -> Footprint:
@@ -414,6 +417,7 @@ class Renderer:
         self.render_contact()
         self.render_server_pages()
         self.plant_broken_links()
+        self.plant_home_html()
         return self.out
 
     def static_files(self) -> None:
@@ -809,6 +813,50 @@ class Renderer:
                 link = f'<p class="related">相关阅读：<a href="{self.href(target, a.path)}">{esc(self.v.region)}相关工作情况通报（第{dead_aid % 97}期）</a></p>'
                 self.out.files[a.path] = text.replace('<div class="print">', link + '<div class="print">', 1)
                 self.out.missing.append(self.linked_path(target, a.path))
+
+    def plant_home_html(self) -> None:
+        """Render-level plants (xuncha.demo.plants): dark links, cloaking, legitimate hidden content."""
+        wanted = self.k.plants & plants.RENDER_PLANTS
+        if not wanted:
+            return
+        home = self.home_path()
+        text = str(self.out.files[home])
+        if "dark_links" in wanted:
+            dark = plants.dark_link_html()
+            text = text.replace("</head>", dark["style"] + "</head>", 1)
+            text = text.replace("<body>\n", "<body>\n" + dark["offscreen"], 1)
+            text = text.replace("</body>", dark["css_hidden"] + dark["script"] + "</body>", 1)
+            for what, how in (("屏幕外定位（left:-9999px）的区块中有6个指向博彩网站的链接", "offscreen"),
+                              ("<style> 中 display:none 的样式类 .hz-links 隐藏了3个指向博彩网站的链接", "css_hidden"),
+                              ("document.write(unescape(\"%3Ca...\")) 写出指向博彩网站的转义链接", "script")):
+                self.t.plants.append(Plant("W.VETO.SECURITY", what, path=home,
+                                           detail={"how": how, "host": plants.GAMBLING_HOST}
+                                           | ({"url": dark["written_url"]} if how == "script" else {})))
+        if "hidden_ok" in wanted:
+            cols = [(c.name, self.href(c.path, home)) for s in self.t.sections[:2] for c in s.columns if c.kind != "link"][:8]
+            svc = self.t.column("bszn")
+            panel = [(g.title, self.href(g.path, home)) for g in svc.guides[:4]] if svc else cols[:3]
+            friends = [(s.name, s.canonical_url) for s in SITES if s.clean and s.is_portal and s.id != self.s.id]
+            friends += [(name, f"https://{host}/") for host, name in FRIEND_PORTALS.items()]
+            ok = plants.hidden_ok_html(cols, panel, friends)
+            text = text.replace("</head>", ok["style"] + "</head>", 1)
+            text = text.replace("<body>\n", "<body>\n" + ok["skip"], 1)
+            text = text.replace('<div class="w1200 main">', '<div class="w1200 main" id="main">', 1)
+            text = text.replace('<div class="box links">', ok["blocks"] + '<div class="box links">', 1)
+            for what in ("display:none 的下拉菜单，链接均指向本站栏目", "CSS 隐藏的选项卡面板，链接均指向本站办事指南",
+                         "屏幕外定位的「跳转到主要内容」链接（#main）", "可见的友情链接区块，链接到其他政府门户网站"):
+                self.t.plants.append(Plant("W.VETO.SECURITY", what, path=home, lookalike=True))
+        self.out.files[home] = text
+        if home != "/index.html":
+            self.out.files["/index.html"] = text
+        if "cloak" in wanted:
+            title = f"<title>{esc(self.display_name)}_{plants.SPIDER_TITLE_WORDS}</title>"
+            spider = re.sub(r"<title>.*?</title>", lambda _m: title, text, count=1)
+            self.out.spider_home = spider.replace("<body>\n", "<body>\n" + plants.spider_block(), 1)
+            self.t.plants.append(Plant(
+                "W.VETO.SECURITY", "首页对搜索引擎蜘蛛（User-Agent 含 Baiduspider 等）返回不同版本：标题含博彩词，并多出博彩链接",
+                path=home, detail={"spider_title": f"{self.display_name}_{plants.SPIDER_TITLE_WORDS}", "host": plants.GAMBLING_HOST},
+            ))
 
 
 # ====================================================================== styles

@@ -21,7 +21,15 @@ Behaviour per host (world.json):
 * the site search (its form's action, and ``/search``) is answered dynamically from the
   site's titles; GBK sites accept GBK-encoded queries;
 * stub national services (bszs/dcs.conac.cn, beian.miit.gov.cn, www.beian.gov.cn,
-  zfwzgl.www.gov.cn, www.gov.cn, www.shili.gov.cn, zwfw.shili.gov.cn) answer their usual paths.
+  zfwzgl.www.gov.cn, www.gov.cn, www.shili.gov.cn, zwfw.shili.gov.cn) answer their usual paths;
+  two fictional neighbouring portals answer their home page (友情链接 of the clean portal), and
+  the fictional gambling host of the planted dark links answers every path with a gambling page;
+* a cloaking site (``cloak`` in world.json) answers its home page to search-engine spiders
+  (User-Agent Baiduspider, Googlebot, 360Spider, Sogou, Bingbot ...) with a different page
+  (server/<host>/spider.html), and to everyone else with the normal one.
+
+Links written as JavaScript ``escape()``/percent-encoded text (``http%3A//host/``,
+``http%3A%2F%2Fhost``) get the port too, so script-written links also resolve.
 """
 
 from __future__ import annotations
@@ -40,7 +48,7 @@ from aiohttp import web
 
 from xuncha.demo import assets
 from xuncha.demo.render import RESULTS_MARK
-from xuncha.demo.sites import STUB_HOSTS
+from xuncha.demo.sites import FRIEND_PORTALS, GAMBLING_HOST, STUB_HOSTS
 from xuncha.demo.world import World, write_registry_files
 from xuncha.settings import CollectSettings
 
@@ -54,6 +62,13 @@ CONTENT_TYPES: dict[str, str] = {
 }
 TEXT_TYPES = ("text/html", "text/css", "application/javascript", "text/plain", "text/xml")
 _DEDE_ARTICLE = re.compile(r"/\d{4}/\d{4}/\d+\.html$")
+SPIDER_UA = re.compile(r"baiduspider|googlebot|bingbot|360spider|sogou\s*(?:web\s*)?spider|yisouspider|bytespider|sosospider",
+                       re.IGNORECASE)
+
+
+def is_spider(user_agent: str) -> bool:
+    """True for the User-Agent of a search-engine spider (what a cloaking site looks for)."""
+    return bool(SPIDER_UA.search(user_agent or ""))
 
 
 def ipv6_loopback_available() -> bool:
@@ -181,6 +196,7 @@ class _App:
         names = sorted(set(self.hosts) | set(STUB_HOSTS), key=len, reverse=True)
         alts = "|".join(re.escape(n) for n in names)
         self._link = re.compile(rb"(https?)://(" + alts.encode() + rb")(?=[/\"'?#<>\s\\)]|$)", re.IGNORECASE)
+        self._escaped = re.compile(rb"(https?)%3A(//|%2F%2F)(" + alts.encode() + rb")(?=/|%2F|%22|%27|%3F|[\"']|$)", re.IGNORECASE)
 
     # ------------------------------------------------------------------ helpers
     def rewrite(self, body: bytes) -> bytes:
@@ -197,7 +213,16 @@ class _App:
                 port = srv.https_port if scheme == b"https" else srv.http_port
             return m.group(1) + b"://" + m.group(2) + b":" + str(port).encode()
 
-        return self._link.sub(sub, body)
+        def port_of(scheme: bytes, host: bytes) -> bytes:
+            entry = self.hosts.get(host.decode().lower())
+            if entry is not None and entry.get("serve") == "dead":
+                return str(srv.dead_port).encode()
+            return str(srv.https_port if scheme.lower() == b"https" else srv.http_port).encode()
+
+        def sub_escaped(m: re.Match[bytes]) -> bytes:
+            return m.group(1) + b"%3A" + m.group(2) + m.group(3) + b"%3A" + port_of(m.group(1), m.group(3))
+
+        return self._escaped.sub(sub_escaped, self._link.sub(sub, body))
 
     def respond(self, body: bytes, ctype: str, status: int = 200, charset: str | None = None) -> web.Response:
         if ctype in TEXT_TYPES:
@@ -240,6 +265,9 @@ class _App:
             raise web.HTTPMovedPermanently(f"https://{host}:{self.server.https_port}{request.path_qs}")
         if entry.get("scheme") != "https" and secure:
             return web.Response(status=421, text="Misdirected Request", headers={"Server": "nginx"})
+        cloak = entry.get("cloak")
+        if cloak and request.path in cloak["paths"] and is_spider(request.headers.get("User-Agent", "")):
+            return self.page(self.server_file(host, cloak["file"]), 200, entry.get("encoding", "utf-8"))
         search = entry.get("search")
         if search and request.path in (search["path"], "/search"):
             return self.search(host, entry, request)
@@ -358,7 +386,20 @@ class _App:
             return doc("示例省人民政府", "<h2>示例省人民政府</h2><p>（示例桩页面）</p>")
         if host == "zwfw.shili.gov.cn" and path in ("/", "/index.html"):
             return doc("示例省政务服务网", "<h2>示例省政务服务网</h2><p>个人办事 | 法人办事 | 部门服务 | 办件查询</p>")
+        if host in FRIEND_PORTALS and path in ("/", "/index.html"):
+            name = html.escape(FRIEND_PORTALS[host])
+            return doc(FRIEND_PORTALS[host], f"<h2>{name}</h2><p>（示例桩页面）</p>")
+        if host == GAMBLING_HOST:
+            return self.page(GAMBLING_PAGE)
         return web.Response(status=404, text="404 Not Found", headers={"Server": "nginx"})
+
+
+# What the fictional gambling host serves on every path (target of the planted dark links).
+GAMBLING_PAGE = (
+    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>澳门新葡京娱乐城_百家乐_真人视讯_注册送彩金</title></head>'
+    "<body><h1>澳门新葡京娱乐城</h1><p>百家乐 真人视讯 体育投注 电子游艺 棋牌游戏</p>"
+    "<p>新会员注册送彩金，首存再送100%，24小时在线投注，提款秒到账。</p></body></html>"
+)
 
 
 def _tls_context(world: World, http_only: set[str]) -> ssl.SSLContext:

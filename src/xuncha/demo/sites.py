@@ -47,6 +47,10 @@ class Knobs:
     # How an old (non-HTML5) page declares its charset: http-equiv (<meta http-equiv=
     # "Content-Type" content="text/html; charset=gb2312" />) or short (<meta charset="gb2312">)
     meta_charset: str = "http-equiv"
+    # Content, security and privacy cases (xuncha.demo.plants). Problems: leader_typo, formulation,
+    # outdated_title, typos, gambling_spam, fraud_ad, dark_links, cloak, pii, zip_bomb. Clean
+    # look-alikes: political_ok, hidden_ok, typos_ok, gambling_ok, pii_ok.
+    plants: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,10 @@ class DemoSite:
         return self.url or f"{self.scheme}://{self.host}/"
 
 
+GAMBLING_HOST = "www.xpj-casino-demo.com"  # fictional gambling site that dark links point to
+# Neighbouring portals (fictional) that a clean portal's 友情链接 block links to.
+FRIEND_PORTALS: dict[str, str] = {"www.yunling.gov.cn": "云岭市人民政府", "www.baihe.gov.cn": "白河县人民政府"}
+
 STUB_HOSTS: tuple[str, ...] = (
     "bszs.conac.cn",  # 党政机关网站标识 certificate pages
     "dcs.conac.cn",  # badge image and script
@@ -104,6 +112,8 @@ STUB_HOSTS: tuple[str, ...] = (
     "www.gov.cn",  # 中国政府网 (相关链接)
     "www.shili.gov.cn",  # 示例省人民政府 (相关链接)
     "zwfw.shili.gov.cn",  # 示例省政务服务网 (网上办事)
+    *FRIEND_PORTALS,  # 友情链接 of the clean portal
+    GAMBLING_HOST,  # serves a gambling page (target of planted dark links)
 )
 
 _QS = Voice(
@@ -115,7 +125,7 @@ SITES: tuple[DemoSite, ...] = (
     DemoSite(
         id="9901000001", name="青山市人民政府", host="www.qingshan.gov.cn", category="政府门户网站",
         owner="青山市人民政府办公室", region="示例省/青山市", voice=_QS, scheme="https", style="trs",
-        knobs=Knobs(nav="ulnav", zhaocuo="a"), clean=True,
+        knobs=Knobs(nav="ulnav", zhaocuo="a", plants=frozenset({"political_ok", "hidden_ok"})), clean=True,
     ),
     DemoSite(
         id="9901000002", name="青山市发展和改革委员会", host="fgw.qingshan.gov.cn", category="部门网站",
@@ -126,7 +136,7 @@ SITES: tuple[DemoSite, ...] = (
             places=("城东街道", "石桥镇", "枫林镇", "市经济开发区", "高新区", "双溪镇"),
         ),
         scheme="https", style="zwgk", no_service_function=True,
-        knobs=Knobs(nav="menu", zhaocuo="js", guides="none"), clean=True,
+        knobs=Knobs(nav="menu", zhaocuo="js", guides="none", plants=frozenset({"typos_ok"})), clean=True,
     ),
     DemoSite(
         id="9901020001", name="河西区人民政府", host="www.hexi.gov.cn", category="政府门户网站",
@@ -136,7 +146,7 @@ SITES: tuple[DemoSite, ...] = (
             leader_title="区长", places=("河西街道", "滨江街道", "望江街道", "柳园街道", "沙洲街道", "新港镇"),
         ),
         scheme="https", style="catalog",
-        knobs=Knobs(nav="nav", zhaocuo="embed", guide_labels="alt"), clean=True,
+        knobs=Knobs(nav="nav", zhaocuo="embed", guide_labels="alt", plants=frozenset({"gambling_ok", "pii_ok"})), clean=True,
     ),
     DemoSite(
         id="9901210001", name="东岭县人民政府", host="www.dongling.gov.cn", category="政府门户网站",
@@ -150,6 +160,7 @@ SITES: tuple[DemoSite, ...] = (
             nav="table", stale=frozenset({"news", "notice", "policy", "periodic", "data", "special"}),
             footer_missing=frozenset({"icp", "psb"}), zhaocuo="none", search="none", sitemap=False,
             consult="none", guides="none", meta=False, cn_dates=True, blank_columns=2, charset_header="gbk-lists",
+            plants=frozenset({"zip_bomb"}),
         ),
         expect=(
             "W.VETO.HOME_STALE", "W.VETO.COLUMNS_STALE", "W.VETO.LONG_STALE", "W.VETO.INTERACTION",
@@ -157,7 +168,9 @@ SITES: tuple[DemoSite, ...] = (
         ),
         may=("W.TECH.META", "W.PUB.NEWS_STALE", "W.PUB.POLICY_STALE", "W.PUB.PERIODIC_STALE", "W.PUB.OPEN_CATALOG",
              "W.INT.REPLY_STALE", "W.INT.STATS", "W.INT.SURVEY", "W.INT.INTERVIEW", "W.SVC.STATS", "W.PUB.SPECIAL",
-             "W.VETO.SERVICE", "W.OPS.ANNUAL_REPORT", "W.PUB.DATA"),
+             "W.VETO.SERVICE", "W.OPS.ANNUAL_REPORT", "W.PUB.DATA",
+             # an attachment that cannot be read safely (zip bomb): inconclusive content/privacy findings
+             "W.PRIVACY.LEAK", "W.VETO.SERIOUS_ERROR", "W.CONTENT.SENSITIVE", "W.CONTENT.TYPO", "W.ATTACHMENT"),
         planted=(
             ("W.VETO.HOME_STALE", "首页所有带日期的信息均早于监测时点前14天"),
             ("W.VETO.COLUMNS_STALE", "政务要闻、部门动态、乡镇动态、图片新闻、领导活动等动态类栏目超过14天未更新；通知公告、政策文件超过6个月未更新"),
@@ -179,8 +192,10 @@ SITES: tuple[DemoSite, ...] = (
             doc_abbr="青建发", leader_title="局长", places=("城东街道", "城西街道", "南岭街道", "北湖街道", "高新区"),
         ),
         style="zwgk",
-        knobs=Knobs(nav="menu", zhaocuo="a", blank_columns=6, explanatory_note=True, bad_attachments=True, guides="veto"),
-        expect=("W.VETO.BLANK_COLUMNS", "W.ATTACHMENT", "W.VETO.SERVICE", "W.REGISTRY.MISMATCH", "W.TECH.HTTPS"),
+        knobs=Knobs(nav="menu", zhaocuo="a", blank_columns=6, explanatory_note=True, bad_attachments=True, guides="veto",
+                    plants=frozenset({"outdated_title", "pii"})),
+        expect=("W.VETO.BLANK_COLUMNS", "W.ATTACHMENT", "W.VETO.SERVICE", "W.REGISTRY.MISMATCH", "W.TECH.HTTPS",
+                "W.VETO.SERIOUS_ERROR", "W.PRIVACY.LEAK"),
         may=("W.ID.SITE_NAME", "W.ID.FOOTER", "W.LINK.BROKEN_OTHER", "W.VETO.LONG_STALE", "W.PUB.OPEN_CATALOG"),
         planted=(
             ("W.VETO.BLANK_COLUMNS", "行政许可、行政处罚、财政资金、重大建设项目、公共资源配置、社会公益事业6个栏目只有「暂无信息」；行政强制栏目有无信息说明，不应计为空白"),
@@ -188,6 +203,8 @@ SITES: tuple[DemoSite, ...] = (
             ("W.VETO.SERVICE", "6个办事指南各缺少6类要素"),
             ("W.REGISTRY.MISMATCH", "名录名称为机构改革前的「青山市住房和城乡建设委员会」，网站已改名为「青山市住房和城乡建设局」"),
             ("W.TECH.HTTPS", "只提供 http 访问"),
+            ("W.VETO.SERIOUS_ERROR", "监测时点前约30天的工作动态仍称「国务院总理李克强」（2023年3月11日后已不任该职）"),
+            ("W.PRIVACY.LEAK", "公租房保障资格审核结果公示：正文、附件名单（xlsx）、审核表（docx）和公示名单（pdf）含未脱敏的身份证号和手机号"),
         ),
     ),
     DemoSite(
@@ -201,10 +218,12 @@ SITES: tuple[DemoSite, ...] = (
         knobs=Knobs(
             nav="daohang", header_name="鹿鸣在线", zhaocuo="a", zhaocuo_code="9901220002", broken_home_links=True,
             broken_inner_links=4, consult="overdue", guides="partial", short_dates=True, guide_labels="std",
+            plants=frozenset({"leader_typo", "formulation", "typos", "cloak"}),
         ),
         expect=(
             "W.LINK.BROKEN_HOME", "W.LINK.BROKEN_OTHER", "W.ID.SITE_NAME", "W.ID.SITE_CODE",
             "W.VETO.INTERACTION", "W.SVC.GUIDE", "W.TECH.HTTPS",
+            "W.VETO.SERIOUS_ERROR", "W.CONTENT.TYPO", "W.VETO.SECURITY",
         ),
         may=("W.REGISTRY.MISMATCH", "W.INT.REPLY_QUALITY"),
         planted=(
@@ -215,6 +234,9 @@ SITES: tuple[DemoSite, ...] = (
             ("W.VETO.INTERACTION", "县长信箱一条留言超过3个月未回复，另一条回复用时超过3个月"),
             ("W.SVC.GUIDE", "一个办事指南缺少设定依据和办理时间"),
             ("W.TECH.HTTPS", "只提供 http 访问"),
+            ("W.VETO.SERIOUS_ERROR", "政务要闻把「国务院总理李强」写成「国务院总理李墙」；另一篇把「习近平新时代中国特色社会主义思想」写成「…理论」"),
+            ("W.CONTENT.TYPO", "乡镇动态一篇文章含「既使」「按装」「再接再励」「震憾」"),
+            ("W.VETO.SECURITY", "首页对百度蜘蛛（Baiduspider）返回另一个版本：标题换成博彩词，并多出指向博彩网站的链接"),
         ),
     ),
     DemoSite(
@@ -226,14 +248,18 @@ SITES: tuple[DemoSite, ...] = (
         ),
         style="trs",
         knobs=Knobs(nav="ulnav", zhaocuo="none", footer_code="990100000401", search="empty", guide_labels="alt2", datastore=True,
-                    charset_header="none"),
-        expect=("W.ID.DOMAIN", "W.ID.SITE_CODE", "W.SEARCH", "W.TECH.HTTPS"),
+                    charset_header="none", plants=frozenset({"dark_links", "gambling_spam", "fraud_ad"})),
+        expect=("W.ID.DOMAIN", "W.ID.SITE_CODE", "W.SEARCH", "W.TECH.HTTPS",
+                "W.VETO.SECURITY", "W.VETO.SERIOUS_ERROR", "W.CONTENT.SENSITIVE"),
         may=("W.REGISTRY.MISMATCH",),
         planted=(
             ("W.ID.DOMAIN", "部门网站使用非 .gov.cn 域名 www.qingshan-edu.com.cn"),
             ("W.ID.SITE_CODE", "页脚网站标识码为12位「990100000401」，格式错误"),
             ("W.SEARCH", "站内搜索对任何关键词都返回0条结果"),
             ("W.TECH.HTTPS", "只提供 http 访问"),
+            ("W.VETO.SECURITY", "首页被挂暗链：屏幕外定位的区块和 display:none 的样式类中有指向博彩网站的链接，另有 document.write(unescape(...)) 写出的转义链接"),
+            ("W.VETO.SERIOUS_ERROR", "一篇旧的工作动态末尾被注入博彩广告（澳门新葡京、百家乐、真人视讯、注册送彩金）"),
+            ("W.CONTENT.SENSITIVE", "另一篇旧的工作动态末尾被注入「代开发票」「办证刻章」广告"),
         ),
     ),
     DemoSite(

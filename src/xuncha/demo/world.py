@@ -9,7 +9,8 @@ Layout of ``out_dir``::
     ca.pem              the local CA to trust (CollectSettings.extra_ca_file)
     tls/server.pem, tls/server.key   leaf certificate for every demo hostname
     sites/<host>/...    the static files of each site, in its own charset
-    server/<host>/      search index, search result template, 404 page (not served as files)
+    server/<host>/      search index, search result template, 404 page, and the home page a
+                        cloaking site shows to search-engine spiders (not served as files)
 
 Registry URLs: ``build_world`` writes them as a registry would (``http://host/``, ports
 80/443). The ports are only known once the server has bound its sockets, so
@@ -198,6 +199,10 @@ def _facts(tree: SiteTree, out: Rendered) -> dict[str, object]:
         facts["footer_code"] = tree.site.knobs.footer_code
     if tree.site.knobs.zhaocuo_code:
         facts["zhaocuo_code"] = tree.site.knobs.zhaocuo_code
+    if planted := [p.to_dict() for p in tree.plants if not p.lookalike]:
+        facts["planted_cases"] = planted  # where each content/security/privacy case is
+    if lookalikes := [p.to_dict() for p in tree.plants if p.lookalike]:
+        facts["lookalikes"] = lookalikes  # clean look-alikes: must NOT be reported
     return facts
 
 
@@ -209,8 +214,15 @@ def _encode(site: DemoSite, content: str | bytes) -> bytes:
     return content.encode("utf-8")
 
 
+EARLIEST_AS_OF = date(2024, 1, 1)  # planted cases assume 国务院总理李强 (since 2023-03-11) at every page date
+
+
 def build_world(out_dir: Path, as_of: date, seed: int = 2025) -> World:
     """Write the demo world into ``out_dir`` (created; existing files are overwritten)."""
+    if as_of < EARLIEST_AS_OF:
+        from xuncha.errors import XunchaError
+
+        raise XunchaError(f"示例网站群的监测时点不能早于 {EARLIEST_AS_OF.isoformat()}（预置问题按现任领导职务编写）")
     root = Path(out_dir)
     root.mkdir(parents=True, exist_ok=True)
     sites = list(SITES)
@@ -237,12 +249,16 @@ def build_world(out_dir: Path, as_of: date, seed: int = 2025) -> World:
             if out.search is not None:
                 (srv / "search.html").write_text(out.search_template, encoding="utf-8")
                 (srv / "search.json").write_text(json.dumps(out.search_index, ensure_ascii=False, indent=0), encoding="utf-8")
+            if out.spider_home is not None:
+                (srv / "spider.html").write_text(out.spider_home, encoding="utf-8")
             facts[site.id] = _facts(tree, out)
             entry.update(
                 charset=_charset_mode(site), search=out.search, conac_id=fp.conac_id, icp=fp.icp, psb=fp.psb_code,
                 pages=sum(1 for p in out.files if p.endswith(".html")), files=len(out.files), missing=sorted(set(out.missing)),
                 robots="User-agent: *\nDisallow: /manage/\n" if site.clean and site.is_portal else None,
             )
+            if out.spider_home is not None:
+                entry["cloak"] = {"paths": ["/", "/index.html"], "file": "spider.html"}
         if site.kind == "website" and site.serve != "none":
             hosts[site.host] = entry
     world_json = {"as_of": as_of.isoformat(), "seed": seed, "hosts": hosts, "stubs": list(STUB_HOSTS)}
