@@ -578,6 +578,7 @@ class Fetcher:
         timeout_s: float | None = None,
         robots: bool = True,
         family: int = 0,
+        body_sink: list[bytes] | None = None,
     ) -> Page:
         """Fetch one URL (following redirects by hand) into a ``model.Page``; never raises.
 
@@ -585,6 +586,8 @@ class Fetcher:
         ``want_text``. ``redirects`` lists every URL that answered with a redirect, in order;
         ``final_url`` is the last URL requested. ``robots=False`` skips robots.txt (probes).
         ``family`` = socket.AF_INET6 / AF_INET restricts the addresses used (net checks).
+        ``body_sink``: the final response's raw body (capped) is appended to it (see
+        :meth:`fetch_bytes`); pages never keep their bytes.
         """
         s = self.settings
         t0 = perf_counter()
@@ -643,6 +646,8 @@ class Fetcher:
                         m, data = "GET", None
                     continue
                 self._fill(page, status, rh, body, truncated, want_text)
+                if body_sink is not None:
+                    body_sink.append(body)
                 break
         except asyncio.CancelledError:
             raise
@@ -655,6 +660,26 @@ class Fetcher:
             errs = self.stats.errors
             errs[page.error] = errs.get(page.error, 0) + 1
         return page
+
+    async def fetch_bytes(
+        self,
+        url: str,
+        *,
+        max_bytes: int | None = None,
+        timeout_s: float | None = None,
+        retries: int | None = None,
+    ) -> tuple[Page, bytes]:
+        """GET a file: its ``Page`` (status, headers, size, truncated, errors) and raw bytes.
+
+        The bytes are those of the final response after redirects, cut at ``max_bytes``
+        (``page.truncated`` then says so); b"" when no response came back. Text is not decoded.
+        """
+        sink: list[bytes] = []
+        page = await self.fetch(
+            url, max_bytes=max_bytes, want_text=False, timeout_s=timeout_s, retries=retries,
+            body_sink=sink,
+        )
+        return page, (sink[-1] if sink else b"")
 
     def _fill(
         self,

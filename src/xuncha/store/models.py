@@ -3,6 +3,8 @@
 Layout, one run of ``xuncha inspect`` downwards:
 
     runs ─┬─ run_targets ── snapshots ─┬─ pages ──► bodies (content-addressed, zlib)
+          │                            │   (crawled pages and cloaking re-fetches)
+          │                            ├─ attachments ──► bodies (segments as JSON)
           │                            ├─ link_checks
           │                            ├─ net_checks, search_attempts (0..1 each)
           │                            └─ robots.txt ──► bodies
@@ -187,6 +189,37 @@ class PageRow(Base):
     referrer: Mapped[str] = mapped_column(sa.Text, default="")
     role: Mapped[str] = mapped_column(sa.String(32), default="other")
     headers: Mapped[dict[str, str]] = mapped_column(Json, default=dict)
+    # A cloaking re-fetch (SiteSnapshot.cloaked, as a search-engine spider) rather than a crawled
+    # page; cloaked pages are numbered after the crawled ones, so (snapshot_id, seq) stays unique.
+    cloaked: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default="0")
+
+
+class AttachmentRow(Base):
+    """One downloaded attachment (model.Attachment); its text segments live in ``bodies``.
+
+    The segments are stored as one blob (UTF-8 JSON ``[[location, text], ...]``) under
+    ``segments_hash``: a spreadsheet yields one segment per cell, far too many for rows, and
+    the same file published for months costs one compressed body.
+    """
+
+    __tablename__ = "attachments"
+    __table_args__ = (sa.UniqueConstraint("snapshot_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(sa.ForeignKey("snapshots.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(sa.Integer)
+    url: Mapped[str] = mapped_column(sa.Text)
+    source_url: Mapped[str] = mapped_column(sa.Text, default="")
+    link_text: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[int | None] = mapped_column(sa.Integer)
+    content_type: Mapped[str] = mapped_column(sa.Text, default="")
+    kind: Mapped[str] = mapped_column(sa.String(32), default="")
+    size: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    body_hash: Mapped[str] = mapped_column(sa.Text, default="")  # of the file's bytes, verbatim
+    segments_hash: Mapped[str | None] = mapped_column(sa.ForeignKey("bodies.hash"), index=True)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    truncated: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    fetched_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
 
 
 class LinkCheckRow(Base):

@@ -39,6 +39,7 @@ from xuncha.store import migrations
 from xuncha.store.errors import StoreError, mask_url
 from xuncha.store.models import (
     RUN_STATUSES,
+    AttachmentRow,
     BodyRow,
     FindingRow,
     JudgementRow,
@@ -186,6 +187,60 @@ def text_bytes(text: str) -> bytes:
 def text_hash(text: str) -> str:
     """The key of a text in the ``bodies`` table: sha256 hex of its UTF-8 bytes."""
     return hashlib.sha256(text_bytes(text)).hexdigest()
+
+
+def segments_text(segments: Sequence[model.TextSegment]) -> str:
+    """The stored form of an attachment's segments: JSON ``[[location, text], ...]``."""
+    return json.dumps([[seg.location, seg.text] for seg in segments], ensure_ascii=False)
+
+
+def _segments(text: str) -> list[model.TextSegment]:
+    return [model.TextSegment(loc, txt) for loc, txt in json.loads(text)]
+
+
+def _page_values(p: model.Page) -> dict[str, Any]:
+    return {
+        "url": p.url,
+        "final_url": p.final_url,
+        "status": p.status,
+        "content_type": p.content_type,
+        "encoding": p.encoding,
+        "body_hash": p.body_hash,
+        "size": p.size,
+        "truncated": p.truncated,
+        "elapsed_ms": p.elapsed_ms,
+        "fetched_at": p.fetched_at,
+        "error": p.error,
+        "blocked": p.blocked,
+        "redirects": list(p.redirects),
+        "depth": p.depth,
+        "referrer": p.referrer,
+        "role": p.role,
+        "headers": dict(p.headers),
+    }
+
+
+def _page(p: PageRow, texts: dict[str, str]) -> model.Page:
+    return model.Page(
+        url=p.url,
+        final_url=p.final_url,
+        status=p.status,
+        content_type=p.content_type,
+        encoding=p.encoding,
+        html=texts[p.text_hash] if p.text_hash else "",
+        body_hash=p.body_hash,
+        size=p.size,
+        truncated=p.truncated,
+        elapsed_ms=p.elapsed_ms,
+        fetched_at=p.fetched_at,
+        error=p.error,
+        blocked=p.blocked,
+        redirects=list(p.redirects or []),
+        depth=p.depth,
+        referrer=p.referrer,
+        role=p.role,
+        headers=dict(p.headers or {}),
+    )
 
 
 # --------------------------------------------------------------------------- row <-> model
@@ -404,8 +459,9 @@ class Store:
         b = BodyRow.__table__
         used_by_page = sa.exists().where(PageRow.text_hash == b.c.hash)
         used_by_robots = sa.exists().where(SnapshotRow.robots_hash == b.c.hash)
+        used_by_attachment = sa.exists().where(AttachmentRow.segments_hash == b.c.hash)
         with self._session(write=True) as s:
-            res = s.execute(sa.delete(b).where(~used_by_page, ~used_by_robots))
+            res = s.execute(sa.delete(b).where(~used_by_page, ~used_by_robots, ~used_by_attachment))
             return res.rowcount or 0  # type: ignore[attr-defined]
 
     # ----------------------------------------------------------------- targets
@@ -491,21 +547,26 @@ class Store:
     def save_snapshot(self, run_id: int, snapshot: model.SiteSnapshot) -> None:
         """Save one website's snapshot in one transaction, replacing an earlier save.
 
-        Page texts and robots.txt go to ``bodies`` once per distinct content across all runs;
+        Page texts (crawled pages and cloaking re-fetches alike), attachment segments (as JSON)
+        and robots.txt go to ``bodies`` once per distinct content across all runs;
         only texts the database lacks are compressed. The snapshot's probes are stored in the
         probes table tagged with the run (a probe already added by :meth:`add_probes` with the
         same target, URL and time is tagged rather than duplicated).
         """
         blobs: dict[str, bytes] = {}
-        page_hashes: list[str | None] = []
-        for p in snapshot.pages:
-            if p.html:
-                data = text_bytes(p.html)
-                h = hashlib.sha256(data).hexdigest()
-                blobs[h] = data
-                page_hashes.append(h)
-            else:
-                page_hashes.append(None)
+
+        def blob(text: str) -> str:
+            data = text_bytes(text)
+            h = hashlib.sha256(data).hexdigest()
+            blobs[h] = data
+            return h
+
+        # Crawled pages first, then the cloaking re-fetches (flagged), one seq numbering.
+        all_pages = [(p, False) for p in snapshot.pages] + [(p, True) for p in snapshot.cloaked]
+        page_hashes = [blob(p.html) if p.html else None for p, _ in all_pages]
+        att_hashes = [
+            blob(segments_text(a.segments)) if a.segments else None for a in snapshot.attachments
+        ]
         robots_hash: str | None = None
         if snapshot.robots_txt is not None:
             data = text_bytes(snapshot.robots_txt)
@@ -550,33 +611,41 @@ class Store:
                 )
                 .returning(SnapshotRow.id)
             )
-            if snapshot.pages:
+            if all_pages:
                 s.execute(
                     sa.insert(PageRow.__table__),
                     [
                         {
                             "snapshot_id": snap_id,
                             "seq": i,
-                            "url": p.url,
-                            "final_url": p.final_url,
-                            "status": p.status,
-                            "content_type": p.content_type,
-                            "encoding": p.encoding,
-                            "body_hash": p.body_hash,
                             "text_hash": h,
-                            "size": p.size,
-                            "truncated": p.truncated,
-                            "elapsed_ms": p.elapsed_ms,
-                            "fetched_at": p.fetched_at,
-                            "error": p.error,
-                            "blocked": p.blocked,
-                            "redirects": list(p.redirects),
-                            "depth": p.depth,
-                            "referrer": p.referrer,
-                            "role": p.role,
-                            "headers": dict(p.headers),
+                            "cloaked": cloaked,
+                            **_page_values(p),
                         }
-                        for i, (p, h) in enumerate(zip(snapshot.pages, page_hashes, strict=True))
+                        for i, ((p, cloaked), h) in enumerate(zip(all_pages, page_hashes, strict=True))
+                    ],
+                )
+            if snapshot.attachments:
+                s.execute(
+                    sa.insert(AttachmentRow.__table__),
+                    [
+                        {
+                            "snapshot_id": snap_id,
+                            "seq": i,
+                            "url": a.url,
+                            "source_url": a.source_url,
+                            "link_text": a.link_text,
+                            "status": a.status,
+                            "content_type": a.content_type,
+                            "kind": a.kind,
+                            "size": a.size,
+                            "body_hash": a.body_hash,
+                            "segments_hash": h,
+                            "error": a.error,
+                            "truncated": a.truncated,
+                            "fetched_at": a.fetched_at,
+                        }
+                        for i, (a, h) in enumerate(zip(snapshot.attachments, att_hashes, strict=True))
                     ],
                 )
             if snapshot.link_checks:
@@ -693,7 +762,14 @@ class Store:
         self, s: Session, run_id: int, rt: RunTargetRow, snap: SnapshotRow
     ) -> model.SiteSnapshot:
         pages = list(s.scalars(sa.select(PageRow).where(PageRow.snapshot_id == snap.id).order_by(PageRow.seq)))
-        texts = self._load_texts(s, [p.text_hash for p in pages] + [snap.robots_hash])
+        atts = list(
+            s.scalars(
+                sa.select(AttachmentRow).where(AttachmentRow.snapshot_id == snap.id).order_by(AttachmentRow.seq)
+            )
+        )
+        texts = self._load_texts(
+            s, [p.text_hash for p in pages] + [a.segments_hash for a in atts] + [snap.robots_hash]
+        )
         checks = s.scalars(
             sa.select(LinkCheckRow).where(LinkCheckRow.snapshot_id == snap.id).order_by(LinkCheckRow.seq)
         )
@@ -709,28 +785,24 @@ class Store:
             home_url=snap.home_url,
             started_at=snap.started_at,
             finished_at=snap.finished_at,
-            pages=[
-                model.Page(
-                    url=p.url,
-                    final_url=p.final_url,
-                    status=p.status,
-                    content_type=p.content_type,
-                    encoding=p.encoding,
-                    html=texts[p.text_hash] if p.text_hash else "",
-                    body_hash=p.body_hash,
-                    size=p.size,
-                    truncated=p.truncated,
-                    elapsed_ms=p.elapsed_ms,
-                    fetched_at=p.fetched_at,
-                    error=p.error,
-                    blocked=p.blocked,
-                    redirects=list(p.redirects or []),
-                    depth=p.depth,
-                    referrer=p.referrer,
-                    role=p.role,
-                    headers=dict(p.headers or {}),
+            pages=[_page(p, texts) for p in pages if not p.cloaked],
+            cloaked=[_page(p, texts) for p in pages if p.cloaked],
+            attachments=[
+                model.Attachment(
+                    url=a.url,
+                    source_url=a.source_url,
+                    link_text=a.link_text,
+                    status=a.status,
+                    content_type=a.content_type,
+                    kind=a.kind,
+                    size=a.size,
+                    body_hash=a.body_hash,
+                    segments=_segments(texts[a.segments_hash]) if a.segments_hash else [],
+                    error=a.error,
+                    truncated=a.truncated,
+                    fetched_at=a.fetched_at,
                 )
-                for p in pages
+                for a in atts
             ],
             link_checks={
                 (c.key if c.key is not None else c.url): model.LinkCheck(
