@@ -18,6 +18,7 @@ from typing import Protocol
 import yaml
 
 from xuncha.checks import CheckContext, run_checks
+from xuncha.checks.security import key_page_fingerprint
 from xuncha.collect.http import Fetcher
 from xuncha.collect.probe import probe_home
 from xuncha.collect.site import collect_site, probe_only
@@ -82,6 +83,7 @@ def judge(
     probe_history: list[Probe] | None = None,
     overrides: dict[str, str] | None = None,
     codes: list[str] | None = None,
+    baseline: dict[str, object] | None = None,
 ) -> list[Finding]:
     """Extract the structure of a stored snapshot and run the checks (pure, offline)."""
     site = extract_site(snapshot, as_of.astimezone(TZ).date(), overrides)
@@ -92,6 +94,7 @@ def judge(
         as_of=as_of,
         thresholds=settings.thresholds,
         probe_history=probe_history or [],
+        baseline=baseline,
     )
     return run_checks(ctx, codes)
 
@@ -109,6 +112,14 @@ def inconclusive_reasons(findings: list[Finding]) -> list[str]:
         cause = f.evidence.split("，无法")[0] if "，无法" in f.evidence else f.evidence
         groups[cause] = groups.get(cause, 0) + 1
     return [cause if n == 1 else f"{cause}（{n} 项检查因此无法判断）" for cause, n in groups.items()][:10]
+
+
+def previous_fingerprint(store: Store, target_id: str, run_id: int) -> dict[str, object] | None:
+    """Key-page fingerprint of the target's previous stored run (tampering baseline)."""
+    prev = store.previous_snapshot_run(target_id, run_id)
+    if prev is None:
+        return None
+    return key_page_fingerprint(store.load_snapshot(prev, target_id))
 
 
 def _result(target: Target, snapshot: SiteSnapshot | None, findings: list[Finding]) -> TargetResult:
@@ -163,8 +174,10 @@ async def inspect_async(
                 )
             await asyncio.to_thread(store.save_snapshot, run_id, snap)
             history = await asyncio.to_thread(store.probes, target.id, week_start, as_of)
+            baseline = await asyncio.to_thread(previous_fingerprint, store, target.id, run_id)
             findings = await asyncio.to_thread(
-                judge, snap, as_of, settings, probe_history=history, overrides=overrides.get(target.id)
+                judge, snap, as_of, settings, probe_history=history, overrides=overrides.get(target.id),
+                baseline=baseline,
             )
             res = _result(target, snap, findings)
         await asyncio.to_thread(store.save_target_result, run_id, res)
@@ -224,7 +237,8 @@ def rejudge(
                                    skipped_reason=prev.skipped_reason if prev else "", findings=findings)
             else:
                 history = store.probes(target.id, as_of - timedelta(days=7), as_of)
-                findings = judge(snap, as_of, settings, probe_history=history, overrides=overrides.get(target.id))
+                findings = judge(snap, as_of, settings, probe_history=history, overrides=overrides.get(target.id),
+                                 baseline=previous_fingerprint(store, target.id, run_id))
                 res = _result(target, snap, findings)
             store.save_findings(run_id, judgement_id, findings)
             results[target.id] = res

@@ -23,6 +23,9 @@ FAMILY_MODULES: tuple[str, ...] = (
     "interaction",
     "service",
     "registry",
+    "content",
+    "security",
+    "privacy",
 )
 
 for _module in FAMILY_MODULES:

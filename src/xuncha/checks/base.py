@@ -66,6 +66,8 @@ class CheckContext:
     as_of: datetime  # aware, Asia/Shanghai
     thresholds: Thresholds = field(default_factory=Thresholds)
     probe_history: list[Probe] = field(default_factory=list)  # stored probes (xuncha monitor)
+    # Fingerprint of the key pages in the previous run of this target (W.VETO.SECURITY tampering)
+    baseline: dict[str, object] | None = None
 
     @property
     def today(self) -> date:

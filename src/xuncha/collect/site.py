@@ -10,6 +10,8 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from xuncha.collect.attachments import collect_attachments
+from xuncha.collect.cloak import fetch_cloaked
 from xuncha.collect.crawl import crawl_site
 from xuncha.collect.http import Fetcher
 from xuncha.collect.net import net_check
@@ -39,6 +41,8 @@ async def collect_site(
         if home is not None and home.ok:
             snap.net = await net_check(fetcher, home.final_url or home.url)
             snap.search = await search_attempt(fetcher, snap, as_of, thresholds or Thresholds())
+            snap.cloaked = await fetch_cloaked(fetcher, snap)
+            snap.attachments = await collect_attachments(fetcher, snap)
         snap.probes = await probes
     finally:
         if not probes.done():

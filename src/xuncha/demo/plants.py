@@ -11,7 +11,7 @@ formulation         W.VETO.SERIOUS_ERROR        习近平新时代中国特色�
 outdated_title      W.VETO.SERIOUS_ERROR        国务院总理李克强 on a page dated after 2023-03-11
 typos               W.CONTENT.TYPO              既使 按装 再接再励 震憾
 gambling_spam       W.VETO.SERIOUS_ERROR        gambling ad injected into an old article
-fraud_ad            W.CONTENT.SENSITIVE         代开发票 / 办证刻章 ad injected into an old article
+fraud_ad            W.CONTENT.SENSITIVE         代开发票 / 办证刻章 ad injected into an older article
 dark_links          W.VETO.SECURITY             hidden links to a gambling host (render.py)
 cloak               W.VETO.SECURITY             other home page for Baiduspider (render/server)
 pii                 W.PRIVACY.LEAK              unmasked ID and mobile numbers, page + attachments
@@ -295,13 +295,15 @@ class _Planter:
 
     def gambling_spam(self) -> None:
         col = self.col("gzdt", "zwyw")
-        art = col.articles[-1]  # the oldest: nobody looks there any more
+        # an older article still listed on the column's first page (a default crawl reads the
+        # newest few detail pages of every column)
+        art = col.articles[min(3, len(col.articles) - 1)]
         art.body.append(f"澳门新葡京 百家乐 真人视讯 注册送彩金 官方网址：{GAMBLING_HOST}")
         self.plant("W.VETO.SERIOUS_ERROR", "旧文章末尾被注入博彩广告", art, found="澳门新葡京 百家乐 真人视讯 注册送彩金")
 
     def fraud_ad(self) -> None:
         col = self.col("gzdt", "zwyw")
-        art = col.articles[-2]
+        art = col.articles[min(4, len(col.articles) - 1)]
         art.body.append("代开发票 办证刻章 正规可查 联系QQ：80061234")
         self.plant("W.CONTENT.SENSITIVE", "旧文章末尾被注入「代开发票」「办证刻章」广告", art, found="代开发票 办证刻章")
 

@@ -853,6 +853,16 @@ class Store:
         for target_id in self.snapshot_target_ids(run_id):
             yield self.load_snapshot(run_id, target_id)
 
+    def previous_snapshot_run(self, target_id: str, before_run_id: int) -> int | None:
+        """The latest run before ``before_run_id`` holding a snapshot of ``target_id`` (the
+        baseline for tampering checks), or None."""
+        with self._session() as s:
+            return s.scalar(
+                sa.select(sa.func.max(RunTargetRow.run_id))
+                .join(SnapshotRow, SnapshotRow.run_target_id == RunTargetRow.id)
+                .where(RunTargetRow.target_id == target_id, RunTargetRow.run_id < before_run_id)
+            )
+
     def snapshot_target_ids(self, run_id: int) -> list[str]:
         """Ids of the targets that have a snapshot in the run (target order)."""
         with self._session() as s:
