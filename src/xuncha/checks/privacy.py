@@ -30,9 +30,9 @@ def personal_data_leak(ctx: CheckContext) -> Iterator[Finding]:
     card numbers (Luhn-valid, near bank words) in page text and in attachments (xlsx, xls, csv,
     docx, doc, pdf). One finding per page or attachment, with counts per kind and up to three
     masked examples with their location. Attachments that could not be read are inconclusive.
-    Why: since the 2018 政务公开工作要点, personal information outside punitive/mandatory disclosure
-    must be de-identified; circulars name pages that publish unmasked ID numbers (indicators.md §1,
-    §8).
+    Why: 国办秘函〔2019〕19号 counts leaks under 发布解读 deductions (veto when severe, 安全、泄密);
+    since the 2018 政务公开工作要点, personal information outside punitive/mandatory disclosure must
+    be de-identified; circulars name pages that publish unmasked ID numbers (indicators.md §1, §8).
     Example: 公示名单.xlsx 工作表「名单」C7 "51010119800101123X" ⇒
     "附件「公示名单.xlsx」含未脱敏个人信息：身份证号 12 处（如 工作表「名单」C7 5101**********123X）".
     """
