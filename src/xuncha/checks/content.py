@@ -30,9 +30,23 @@ def _where(pt: PageText, seg: TextSegment) -> str:
 
 
 def _snippet(text: str, start: int, end: int, width: int = 15) -> str:
-    left = text[max(0, start - width):start]
-    right = text[end:end + width]
+    """Context of a hit with the hit in 【】; personal numbers around it are masked."""
+    from xuncha.text.pii import redact
+
+    left = redact(text[max(0, start - width):start])
+    right = redact(text[end:end + width])
     return f"{'…' if start > width else ''}{left}【{text[start:end]}】{right}{'…' if end + width < len(text) else ''}"
+
+
+def _lexicon_hits(lexicon: object, ctx: CheckContext) -> Iterator[tuple[PageText, TextSegment, list]]:
+    """(page, segment, matches) with one engine call per page (per-call overhead dominates on
+    short segments: bench/text.py)."""
+    for pt in ctx.site.texts:
+        if not pt.segments:
+            continue
+        for seg, matches in zip(pt.segments, lexicon.find_many([s.text for s in pt.segments]), strict=True):  # type: ignore[attr-defined]
+            if matches:
+                yield pt, seg, matches
 
 
 def _capped(ctx: CheckContext, code: str, found: list[Finding]) -> Iterator[Finding]:
@@ -88,7 +102,8 @@ def serious_expression_error(ctx: CheckContext) -> Iterator[Finding]:
                 needs_confirmation=True, kind=c.kind, found=c.found, suggestion=c.suggestion,
                 location=seg.location, source=pt.source,
             ))
-        for m in lexicon.find(seg.text):
+    for pt, seg, matches in _lexicon_hits(lexicon, ctx):
+        for m in matches:
             if m.term.category not in _SERIOUS_CATEGORIES or m.term.severity != "veto":
                 continue
             key = (pt.url, m.term.category)
@@ -161,14 +176,16 @@ def sensitive_words(ctx: CheckContext) -> Iterator[Finding]:
     lexicon = default_lexicon()
     code = "W.CONTENT.SENSITIVE"
     found: list[Finding] = []
-    for pt, seg in _texts(ctx):
-        for m in lexicon.find(seg.text):
+    for pt, seg, matches in _lexicon_hits(lexicon, ctx):
+        for m in matches:
             if m.term.severity == "veto":
                 continue  # reported as W.VETO.SERIOUS_ERROR candidates
+            severity = "advisory" if m.term.severity == "advisory" else "deduct"
             label = CATEGORY_LABELS.get(m.term.category, m.term.category)
             found.append(ctx.finding(
-                code, "deduct", pt.url,
+                code, severity, pt.url,
                 f"{_where(pt, seg)}出现疑似{label}类信息：{_snippet(seg.text, m.start, m.end)}",
                 category=m.term.category, found=m.text, location=seg.location, source=pt.source,
+                lexicon=lexicon.fingerprint,
             ))
     yield from _capped(ctx, code, found)

@@ -36,7 +36,7 @@ def personal_data_leak(ctx: CheckContext) -> Iterator[Finding]:
     Example: 公示名单.xlsx 工作表「名单」C7 "51010119800101123X" ⇒
     "附件「公示名单.xlsx」含未脱敏个人信息：身份证号 12 处（如 工作表「名单」C7 5101**********123X）".
     """
-    from xuncha.text.pii import find_pii
+    from xuncha.text.pii import find_pii_many
 
     code = "W.PRIVACY.LEAK"
     for pt in ctx.site.texts:
@@ -51,8 +51,8 @@ def personal_data_leak(ctx: CheckContext) -> Iterator[Finding]:
             # a cut file still has the text read before the cut: scan it
         counts: Counter[str] = Counter()
         examples: list[str] = []
-        for seg in pt.segments:
-            for hit in find_pii(seg.text):
+        for seg, hits in zip(pt.segments, find_pii_many([s.text for s in pt.segments]), strict=True):
+            for hit in hits:
                 counts[hit.kind] += 1
                 if len(examples) < MAX_EXAMPLES:
                     examples.append(f"{seg.location} {hit.masked}")
