@@ -14,6 +14,7 @@ from datetime import date
 from xuncha.checks.base import CheckContext, check
 from xuncha.model import Finding, PageText, TextSegment
 
+VARIANT_CONFIDENCE = 0.7  # typo hits below this are non-recommended variant forms
 MAX_FINDINGS_PER_CODE = 30  # per site: an inspector reads every one; the rest are counted
 _SERIOUS_CATEGORIES = frozenset({"gambling", "porn", "drugs", "reactionary", "violence"})
 CATEGORY_LABELS = {
@@ -146,9 +147,13 @@ def typos(ctx: CheckContext) -> Iterator[Finding]:
     found: list[Finding] = []
     for pt, seg in _texts(ctx):
         for h in checker.check(seg.text):
+            if h.confidence < VARIANT_CONFIDENCE:  # 非推荐词形 (部份→部分): a hint, not a typo
+                severity, what = "advisory", "使用了非推荐词形"
+            else:
+                severity, what = "deduct", "疑似错别字"
             found.append(ctx.finding(
-                code, "deduct", pt.url,
-                f"{_where(pt, seg)}疑似错别字：{_snippet(seg.text, h.start, h.end)}，应为「{h.suggestion}」",
+                code, severity, pt.url,
+                f"{_where(pt, seg)}{what}：{_snippet(seg.text, h.start, h.end)}，应为「{h.suggestion}」",
                 found=h.found, suggestion=h.suggestion, rule=h.rule, location=seg.location, source=pt.source,
             ))
     yield from _capped(ctx, code, found)
