@@ -88,7 +88,7 @@ def test_gambling_and_fraud_text_and_look_alikes() -> None:
     fraud = [a for a in edu.articles() if any("代开发票" in p for p in a.body)]
     assert len(spam) == len(fraud) == 1
     newest = max(a.day for a in edu.articles())
-    assert spam[0].day < newest - timedelta(days=30), "injected into an old article"
+    assert spam[0].day < newest, "injected into an older article (still on the column's first page)"
     hexi = _text(_tree("9901020001"))
     assert "严厉打击赌博违法犯罪活动" in hexi and "大麻烦" in hexi and "路口交通" in hexi
     for sid in CLEAN:
