@@ -41,6 +41,7 @@ from xuncha.demo import assets
 from xuncha.demo.content import cn_date
 from xuncha.demo.layout import Article, Attachment, Column, Plant
 from xuncha.demo.sites import GAMBLING_HOST
+from xuncha.extract.scripts import js_escape  # the inverse of what the detector decodes
 
 if TYPE_CHECKING:
     from xuncha.demo.layout import TreeBuilder
@@ -128,20 +129,6 @@ def _declare_size(buf: bytearray, name: str, size: int) -> bytearray:
             struct.pack_into("<I", buf, local + 22, size)
         pos += 46 + n_len + x_len + c_len
     return buf
-
-
-def js_escape(s: str) -> str:
-    """JavaScript's ``escape()``: %XX below 256, %uXXXX above; ``@*_+-./`` and alphanumerics kept."""
-    out = []
-    for ch in s:
-        o = ord(ch)
-        if ch.isascii() and (ch.isalnum() or ch in "@*_+-./"):
-            out.append(ch)
-        elif o < 256:
-            out.append(f"%{o:02X}")
-        else:
-            out.append(f"%u{o:04X}")
-    return "".join(out)
 
 
 # --------------------------------------------------------------------------- HTML snippets

@@ -404,6 +404,7 @@ def js_unescape(s: str) -> str:
 
 
 def js_escape(s: str) -> str:
+    """JavaScript's ``escape()``: %XX below 256, %uXXXX above; ``@*_+-./`` and alphanumerics kept."""
     out = []
     for ch in s:
         o = ord(ch)
