@@ -413,6 +413,59 @@ class SiteStructure:
     texts: list[PageText] = field(default_factory=list)  # every crawled page and attachment
 
 
+# --------------------------------------------------------------------------- new media
+@dataclass
+class Post:
+    """One post of a new-media account (WeChat article, Weibo post, Douyin video, app news item)."""
+
+    url: str
+    title: str = ""
+    text: str = ""
+    published_at: datetime | None = None  # aware (Asia/Shanghai); None when the source gives none
+    kind: str = "original"  # original | repost
+    pinned: bool = False  # pinned old posts do not count as updates (indicators.md §3.1)
+    deleted: bool = False
+    comments_enabled: bool | None = None  # None = unknown
+    comment_count: int | None = None
+    links: list[str] = field(default_factory=list)  # links in the post (menus, mini programs)
+
+
+@dataclass
+class AccountState:
+    """What the source says about the account itself."""
+
+    display_name: str = ""
+    verified: bool | None = None
+    verified_subject: str = ""  # 认证主体
+    avatar_url: str = ""
+    status: str = ""  # active, closed, banned, not_found ("" = unknown)
+    followers: int | None = None
+    # interaction paths seen: comments, messages, menu, auto_reply, feedback -> True/False/None
+    interaction: dict[str, bool | None] = field(default_factory=dict)
+    menu: list[tuple[str, str]] = field(default_factory=list)  # (text, url) of menu entries
+
+
+@dataclass
+class AccountSnapshot:
+    """Everything collected for one account. ``documents`` keeps the raw fetched feed/JSON/HTML
+    (or the imported file's rows) so that a run can be re-parsed and re-judged offline.
+
+    ``health`` says whether the data can be trusted: ok, empty, stale_source, blocked,
+    parse_error, unreachable, no_source, manual. Anything but ok/manual/empty makes the
+    account checks *inconclusive*, never a veto (no data → no false veto).
+    """
+
+    target: Target
+    source: str  # the adapter's source URL or file
+    adapter: str  # rss, atom, weibo_json, html_list, file, manual
+    fetched_at: datetime
+    health: str = "ok"
+    health_detail: str = ""  # Chinese, for reports
+    state: AccountState = field(default_factory=AccountState)
+    posts: list[Post] = field(default_factory=list)
+    documents: list[Page] = field(default_factory=list)
+
+
 # --------------------------------------------------------------------------- judgement
 @dataclass
 class Finding:
