@@ -77,7 +77,12 @@ class RichProgress:
         if self.overall is not None:
             self.p.advance(self.overall)
         if result.inspected:
-            mark = "[red]不合格[/]" if result.veto_codes else "[green]通过否决项[/]"
+            if result.veto_codes:
+                mark = "[red]不合格[/]"
+            elif result.pending_codes:
+                mark = "[yellow]待确认[/]"
+            else:
+                mark = "[green]通过否决项[/]"
             self.p.console.print(
                 f"  {mark} {target.name}：抓取 {result.pages_crawled} 页，问题 {len(result.findings)} 项"
             )

@@ -510,4 +510,11 @@ class TargetResult:
 
     @property
     def veto_codes(self) -> list[str]:
-        return sorted({f.code for f in self.findings if f.severity == "veto"})
+        """Codes that veto the target now. Candidates that need an inspector's confirmation
+        (serious errors, security) are *pending* until confirmed, not vetoes."""
+        return sorted({f.code for f in self.findings if f.severity == "veto" and not f.needs_confirmation})
+
+    @property
+    def pending_codes(self) -> list[str]:
+        """Veto candidates awaiting an inspector's confirmation (indicators.md §1)."""
+        return sorted({f.code for f in self.findings if f.severity == "veto" and f.needs_confirmation})

@@ -61,3 +61,20 @@ def test_write_reports(tmp_path: Path) -> None:
     assert by_id["b"][9] == "合格" and by_id["c"][9].startswith("未检查")
     assert "链接与附件" in wb.sheetnames and "信息更新" in wb.sheetnames
     assert len(list(wb["链接与附件"].iter_rows())) == 1 + 3
+
+
+def test_candidates_awaiting_confirmation_do_not_fail_a_site(tmp_path: Path) -> None:
+    cand = _f("d", "W.VETO.SERIOUS_ERROR", "veto", "疑似领导人姓名错误「李墙」，应为「李强」")
+    cand.needs_confirmation = True
+    res = TargetResult(_t("d", "丁镇人民政府"), findings=[cand])
+    assert res.veto_codes == [] and res.pending_codes == ["W.VETO.SERIOUS_ERROR"]
+    t = totals([res])
+    assert (t.vetoed, t.pending, t.pass_rate) == (0, 1, 1.0)
+    md = summary_markdown([res], as_of=AS_OF, run_id=1)
+    assert "另有 1 个网站存在疑似否决问题" in md and "1. 丁镇人民政府（丁镇人民政府办公室）：严重表述错误，候选 1 条" in md
+    paths = write_reports([res], tmp_path, as_of=AS_OF, run_id=1)
+    row = list(load_workbook(paths["xlsx"])["检查结果"].iter_rows(min_row=2, values_only=True))[0]
+    assert row[9] == "待确认" and "W.VETO.SERIOUS_ERROR" in row[17]
+    # once confirmed by an inspector it vetoes
+    cand.needs_confirmation = False
+    assert res.veto_codes == ["W.VETO.SERIOUS_ERROR"]

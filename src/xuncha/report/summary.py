@@ -50,6 +50,7 @@ class RunTotals:
     vetoed: int
     skipped: int
     with_inconclusive: int
+    pending: int = 0  # no confirmed veto, but veto candidates await confirmation
 
     @property
     def passed(self) -> int:
@@ -67,6 +68,7 @@ def totals(results: list[TargetResult]) -> RunTotals:
         vetoed=sum(1 for r in inspected if r.veto_codes),
         skipped=len(results) - len(inspected),
         with_inconclusive=sum(1 for r in inspected if any(f.severity == "inconclusive" for f in r.findings)),
+        pending=sum(1 for r in inspected if r.pending_codes and not r.veto_codes),
     )
 
 
@@ -95,6 +97,7 @@ def write_summary_xlsx(results: list[TargetResult], path: Path, *, as_of: dateti
     head = [
         "标识码", "名称", "类型", "网址", "主管单位", "地区", "类别", "状态", "是否检查", "结论",
         "单项否决", "否决项数", "扣分项数", "提示项数", "待确认项数", "抓取页面数", "无法判断原因",
+        "疑似否决（待人工确认）",
     ]
     ws.append(head)
     red = PatternFill("solid", fgColor="F8D7DA")
@@ -105,6 +108,8 @@ def write_summary_xlsx(results: list[TargetResult], path: Path, *, as_of: dateti
             verdict = f"未检查（{r.skipped_reason}）"
         elif r.veto_codes:
             verdict = "不合格"
+        elif r.pending_codes:
+            verdict = "待确认"
         else:
             verdict = "合格"
         ws.append([
@@ -112,6 +117,7 @@ def write_summary_xlsx(results: list[TargetResult], path: Path, *, as_of: dateti
             STATUS_LABELS.get(t.status, t.status), "是" if r.inspected else "否", verdict,
             "；".join(f"{c} {_code_info(c)[0]}" for c in r.veto_codes), counts["veto"], counts["deduct"],
             counts["advisory"], counts["inconclusive"], r.pages_crawled, "；".join(r.inconclusive_reasons),
+            "；".join(f"{c} {_code_info(c)[0]}" for c in r.pending_codes),
         ])
         if r.veto_codes:
             for c in ws[ws.max_row]:
@@ -148,6 +154,7 @@ def write_summary_xlsx(results: list[TargetResult], path: Path, *, as_of: dateti
     info.append(["运行编号", run_id if run_id is not None else ""])
     info.append(["结论口径", "任一单项否决指标不合格即为不合格；扣分与加分按规则集另行计算"])
     info.append(["待人工确认", "无法判断的项（如站点拒绝访问、栏目未抓取）不计为不合格，需人工核实"])
+    info.append(["疑似否决", "严重表述错误、暗链篡改等为机器发现的候选问题，经人工确认后方计为单项否决；结论为「待确认」"])
     wb.save(path)
 
 
@@ -158,6 +165,7 @@ def summary_markdown(results: list[TargetResult], *, as_of: datetime, run_id: in
         "",
         f"- 运行编号：{run_id if run_id is not None else '—'}",
         f"- 检查网站 {t.inspected} 个，存在单项否决问题 {t.vetoed} 个，合格率 {t.pass_rate:.1%}（按单项否决口径）。",
+        f"- 另有 {t.pending} 个网站存在疑似否决问题（严重表述错误、暗链篡改等），经人工确认后方计为不合格。",
         f"- 未纳入检查 {t.skipped} 个（非运行状态或暂不支持的类型）；"
         f"{t.with_inconclusive} 个网站有需人工确认的事项。",
         "",
@@ -180,6 +188,14 @@ def summary_markdown(results: list[TargetResult], *, as_of: datetime, run_id: in
         for i, r in enumerate(vetoed, 1):
             names = "、".join(_code_info(c)[0] for c in r.veto_codes)
             lines.append(f"{i}. {r.target.name}（{r.target.owner or '—'}）：{names}")
+        lines.append("")
+    candidates = [r for r in results if r.inspected and r.pending_codes]
+    if candidates:
+        lines += ["## 疑似否决问题（待人工确认）", ""]
+        for i, r in enumerate(candidates, 1):
+            names = "、".join(_code_info(c)[0] for c in r.pending_codes)
+            n = sum(1 for f in r.findings if f.needs_confirmation)
+            lines.append(f"{i}. {r.target.name}（{r.target.owner or '—'}）：{names}，候选 {n} 条")
         lines.append("")
     pending = [r for r in results if r.inspected and r.inconclusive_reasons]
     if pending:
