@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from xuncha.model import Finding, Probe, SiteSnapshot, SiteStructure, Target
+from xuncha.model import AccountSnapshot, Finding, Probe, SiteSnapshot, SiteStructure, Target
 from xuncha.settings import TZ, Thresholds
 
 CheckFunc = Callable[["CheckContext"], Iterable[Finding]]
@@ -60,14 +60,21 @@ def check(
 
 @dataclass
 class CheckContext:
+    """What a check sees. Website checks read ``snapshot``/``site``; account checks (targets of
+    kind wechat, weibo, douyin, toutiao, app, miniprogram, other) read ``account`` and the
+    ``peers`` (every account of the run, for duplicate detection) and ``repost_tasks``."""
+
     target: Target
-    snapshot: SiteSnapshot
-    site: SiteStructure
+    snapshot: SiteSnapshot | None
+    site: SiteStructure | None
     as_of: datetime  # aware, Asia/Shanghai
     thresholds: Thresholds = field(default_factory=Thresholds)
     probe_history: list[Probe] = field(default_factory=list)  # stored probes (xuncha monitor)
     # Fingerprint of the key pages in the previous run of this target (W.VETO.SECURITY tampering)
     baseline: dict[str, object] | None = None
+    account: AccountSnapshot | None = None
+    peers: list[Target] = field(default_factory=list)  # every target of the registry
+    repost_tasks: list[dict[str, object]] = field(default_factory=list)  # {title, url, deadline, targets}
 
     @property
     def today(self) -> date:
@@ -112,11 +119,12 @@ def run_checks(ctx: CheckContext, codes: Iterable[str] | None = None) -> list[Fi
             out.extend(spec.func(ctx))
         except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
             tb = traceback.extract_tb(exc.__traceback__)[-1]
+            url = ctx.snapshot.home_url if ctx.snapshot is not None else ctx.target.url
             out.append(
                 ctx.finding(
                     spec.code,
                     "inconclusive",
-                    ctx.snapshot.home_url,
+                    url,
                     f"检查程序出错，无法判断：{type(exc).__name__}: {exc}",
                     error=f"{tb.filename}:{tb.lineno}",
                 )
