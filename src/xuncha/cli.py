@@ -83,9 +83,11 @@ class RichProgress:
                 mark = "[yellow]待确认[/]"
             else:
                 mark = "[green]通过否决项[/]"
-            self.p.console.print(
-                f"  {mark} {target.name}：抓取 {result.pages_crawled} 页，问题 {len(result.findings)} 项"
-            )
+            if target.kind == "website":
+                got = f"抓取 {result.pages_crawled} 页"
+            else:
+                got = f"采集状态 {result.health or '—'}"
+            self.p.console.print(f"  {mark} {target.name}：{got}，问题 {len(result.findings)} 项")
         else:
             self.p.console.print(f"  [dim]跳过 {target.name}：{result.skipped_reason}[/]")
 
@@ -102,9 +104,10 @@ def _print_outcome(outcome: object) -> None:
 
     res = outcome.results  # type: ignore[attr-defined]
     t = totals(res)
+    sites = sum(1 for r in res if r.inspected and r.target.kind == "website")
     console.print(
-        f"[bold]运行 {outcome.run_id}[/]：检查网站 {t.inspected} 个，单项否决不合格 {t.vetoed} 个，"  # type: ignore[attr-defined]
-        f"合格率 {t.pass_rate:.1%}；未纳入检查 {t.skipped} 个。"
+        f"[bold]运行 {outcome.run_id}[/]：检查 {t.inspected} 个（网站 {sites} 个，政务新媒体 {t.inspected - sites} 个），"  # type: ignore[attr-defined]
+        f"单项否决不合格 {t.vetoed} 个，待人工确认疑似否决 {t.pending} 个，合格率 {t.pass_rate:.1%}；未纳入检查 {t.skipped} 个。"
     )
     for path in outcome.reports.values():  # type: ignore[attr-defined]
         console.print(f"  已写入 {path}")
@@ -131,8 +134,9 @@ def inspect(
     sites: Annotated[int, typer.Option("--sites", help="同时检查的网站数")] = 8,
     columns_override: Annotated[Path | None, typer.Option("--columns-override", help="栏目分类覆盖文件（YAML）")] = None,
     only: Annotated[list[str] | None, typer.Option("--only", help="只检查这些标识码")] = None,
+    repost_tasks: Annotated[Path | None, typer.Option("--repost-tasks", help="重要信息转载任务文件（.json/.xlsx/.csv）")] = None,
 ) -> None:
-    """检查名录中的全部网站，写出 findings.jsonl、summary.xlsx、summary.md。"""
+    """检查名录中的全部网站和政务新媒体账号，写出 findings.jsonl、summary.xlsx、summary.md。"""
     from xuncha.pipeline import inspect_async
 
     settings = Settings(db_url=_db_url(db)).with_collect(
@@ -144,7 +148,7 @@ def inspect(
     with _progress() as p:
         outcome = _run(inspect_async(
             registry, as_of=when, out=out, settings=settings, skip_bad_rows=skip_bad_rows,
-            overrides_path=columns_override, only=only, progress=RichProgress(p),
+            overrides_path=columns_override, only=only, progress=RichProgress(p), repost_tasks_path=repost_tasks,
         ))
     _print_outcome(outcome)
 
@@ -156,13 +160,14 @@ def rejudge(
     out: Annotated[Path, typer.Option("--out", "-o")] = Path("out"),
     db: Annotated[str | None, typer.Option("--db")] = None,
     columns_override: Annotated[Path | None, typer.Option("--columns-override")] = None,
+    repost_tasks: Annotated[Path | None, typer.Option("--repost-tasks")] = None,
 ) -> None:
     """不重新抓取，按新的监测时点重新判定已保存的运行。"""
     from xuncha.pipeline import rejudge as do_rejudge
 
     settings = Settings(db_url=_db_url(db))
     outcome = do_rejudge(run_id, as_of=parse_as_of(as_of), out=out, settings=settings,
-                         overrides_path=columns_override)
+                         overrides_path=columns_override, repost_tasks_path=repost_tasks)
     _print_outcome(outcome)
 
 

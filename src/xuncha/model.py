@@ -507,6 +507,10 @@ class TargetResult:
     pages_crawled: int = 0
     findings: list[Finding] = field(default_factory=list)
     inconclusive_reasons: list[str] = field(default_factory=list)
+    # new-media accounts: collection health and the newest post seen
+    health: str = ""
+    health_detail: str = ""
+    latest_post: datetime | None = None
 
     @property
     def veto_codes(self) -> list[str]:

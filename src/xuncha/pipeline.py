@@ -24,8 +24,9 @@ from xuncha.collect.probe import probe_home
 from xuncha.collect.site import collect_site, probe_only
 from xuncha.errors import ConfigError
 from xuncha.extract.site import extract_site
-from xuncha.model import Finding, Probe, SiteSnapshot, Target, TargetResult
-from xuncha.registry import load_registry
+from xuncha.model import AccountSnapshot, Finding, Probe, SiteSnapshot, Target, TargetResult
+from xuncha.registry import STATUS_LABELS, load_registry
+from xuncha.registry.tasks import load_repost_tasks
 from xuncha.report import write_reports
 from xuncha.settings import TZ, Settings
 from xuncha.store import Store
@@ -36,7 +37,7 @@ NOT_RUNNING_REASON = {
     "building": "名录状态为建设中，不纳入检查",
     "suspended": "名录状态为临时关停，不纳入检查",
 }
-MEDIA_REASON = "政务新媒体账号巡查尚未接入（本次仅检查网站）"
+MEDIA_NOT_RUNNING = "名录状态为{status}，不纳入检查"
 
 
 class ProgressSink(Protocol):
@@ -114,6 +115,35 @@ def inconclusive_reasons(findings: list[Finding]) -> list[str]:
     return [cause if n == 1 else f"{cause}（{n} 项检查因此无法判断）" for cause, n in groups.items()][:10]
 
 
+def judge_account(
+    account: AccountSnapshot,
+    as_of: datetime,
+    settings: Settings,
+    *,
+    peers: list[Target] | None = None,
+    repost_tasks: list[dict[str, object]] | None = None,
+    codes: list[str] | None = None,
+) -> list[Finding]:
+    """Run the new-media checks on a collected (or stored) account snapshot (pure, offline)."""
+    ctx = CheckContext(
+        target=account.target, snapshot=None, site=None, as_of=as_of, thresholds=settings.thresholds,
+        account=account, peers=peers or [], repost_tasks=repost_tasks or [],
+    )
+    return run_checks(ctx, codes)
+
+
+def account_result(account: AccountSnapshot, findings: list[Finding]) -> TargetResult:
+    from xuncha.collect.media.health import fresh_posts
+
+    res = TargetResult(target=account.target, findings=findings, health=account.health,
+                       health_detail=account.health_detail)
+    res.pages_crawled = len(account.documents)
+    dated = [p.published_at for p in fresh_posts(account.posts, account.fetched_at) if p.published_at]
+    res.latest_post = max(dated) if dated else None
+    res.inconclusive_reasons = inconclusive_reasons(findings)
+    return res
+
+
 def previous_fingerprint(store: Store, target_id: str, run_id: int) -> dict[str, object] | None:
     """Key-page fingerprint of the target's previous stored run (tampering baseline)."""
     prev = store.previous_snapshot_run(target_id, run_id)
@@ -140,10 +170,12 @@ async def inspect_async(
     overrides_path: str | Path | None = None,
     only: list[str] | None = None,
     progress: ProgressSink | None = None,
+    repost_tasks_path: str | Path | None = None,
 ) -> RunOutcome:
     progress = progress or NullProgress()
     registry = load_registry(registry_path, skip_bad_rows=skip_bad_rows)
     overrides = load_overrides(overrides_path)
+    repost_tasks = load_repost_tasks(repost_tasks_path)
     targets = [t for t in registry.targets if not only or t.id in only]
     store = Store(settings.db_url)
     run_id = store.create_run(as_of, str(registry_path), {"collect": settings.collect.__dict__ | {"resolve": None}})
@@ -155,7 +187,7 @@ async def inspect_async(
 
     async def one(target: Target, fetcher: Fetcher) -> None:
         if target.kind != "website":
-            res = TargetResult(target=target, inspected=False, skipped_reason=MEDIA_REASON)
+            res = await account(target, fetcher)
         elif target.status != "running":
             res = TargetResult(target=target, inspected=False, skipped_reason=NOT_RUNNING_REASON[target.status])
             if target.status in ("closed", "cancelled") and target.url:
@@ -184,6 +216,27 @@ async def inspect_async(
         await asyncio.to_thread(store.save_findings, run_id, judgement_id, res.findings)
         results[target.id] = res
         progress.site_done(target, res)
+
+    async def account(target: Target, fetcher: Fetcher) -> TargetResult:
+        from xuncha.collect.media import collect_account
+
+        running = target.status == "running"
+        if not running and target.status not in ("closed", "cancelled"):
+            label = STATUS_LABELS.get(target.status, target.status)
+            return TargetResult(target=target, inspected=False, skipped_reason=MEDIA_NOT_RUNNING.format(status=label))
+        async with sem:
+            progress.site_started(target)
+            snap = await collect_account(fetcher, target, as_of)
+        await asyncio.to_thread(store.save_account_snapshot, run_id, snap)
+        findings = await asyncio.to_thread(
+            judge_account, snap, as_of, settings, peers=registry.targets, repost_tasks=repost_tasks,
+            codes=None if running else ["M.REGISTRY.MISMATCH"],
+        )
+        res = account_result(snap, findings)
+        if not running:
+            res.inspected = False
+            res.skipped_reason = NOT_RUNNING_REASON[target.status]
+        return res
 
     status = "failed"
     try:
@@ -218,6 +271,7 @@ def rejudge(
     settings: Settings,
     overrides_path: str | Path | None = None,
     on_target: Callable[[Target], None] | None = None,
+    repost_tasks_path: str | Path | None = None,
 ) -> RunOutcome:
     """Judge the stored snapshots of a run again, at another as-of date; nothing is fetched."""
     overrides = load_overrides(overrides_path)
@@ -242,6 +296,18 @@ def rejudge(
                 res = _result(target, snap, findings)
             store.save_findings(run_id, judgement_id, findings)
             results[target.id] = res
+        peers = [r.target for r in previous.values()]
+        tasks = load_repost_tasks(repost_tasks_path)
+        for acct in store.iter_account_snapshots(run_id):
+            running = acct.target.status == "running"
+            findings = judge_account(acct, as_of, settings, peers=peers, repost_tasks=tasks,
+                                     codes=None if running else ["M.REGISTRY.MISMATCH"])
+            store.save_findings(run_id, judgement_id, findings)
+            res = account_result(acct, findings)
+            if not running:
+                prev = previous.get(acct.target.id)
+                res.inspected, res.skipped_reason = False, prev.skipped_reason if prev else ""
+            results[acct.target.id] = res
         ordered = [results.get(tid) or TargetResult(target=r.target, inspected=False, skipped_reason=r.skipped_reason)
                    for tid, r in previous.items()]
     reports = write_reports(ordered, out, as_of=as_of, run_id=run_id)

@@ -1,12 +1,23 @@
 """A realistic SiteSnapshot for the store tests: Chinese pages, a GBK page, redirects, failures,
-link checks, network and search facts, probes."""
+link checks, network and search facts, probes; and a new-media AccountSnapshot."""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
 
-from xuncha.model import LinkCheck, NetCheck, Page, Probe, SearchAttempt, SiteSnapshot, Target
+from xuncha.model import (
+    AccountSnapshot,
+    AccountState,
+    LinkCheck,
+    NetCheck,
+    Page,
+    Post,
+    Probe,
+    SearchAttempt,
+    SiteSnapshot,
+    Target,
+)
 from xuncha.settings import TZ
 
 T0 = datetime(2025, 3, 14, 9, 30, 15, 123456, tzinfo=TZ)
@@ -190,4 +201,127 @@ def make_snapshot(target_id: str = "5101000001", salt: str = "") -> SiteSnapshot
         robots_ignored=False,
         budget_exhausted=True,
         notes=["栏目 /tzgg/ 翻页超过 3 页，已停止", "查询参数变体超过 20 个：/search"],
+    )
+
+
+# --------------------------------------------------------------------------- new media
+def make_account_target(target_id: str = "wx-5101-001") -> Target:
+    return Target(
+        id=target_id,
+        kind="wechat",
+        name="成都发布",
+        url="https://mp.weixin.qq.com/profile?__biz=MzA5NjAxNTQ2MQ==",
+        owner="成都市人民政府新闻办公室",
+        region="四川省/成都市",
+        category="政务新媒体",
+        status_raw="运行",
+        extra={"微信号": "chengdufabu"},
+        source="accounts.xlsx:3",
+    )
+
+
+def make_account_snapshot(target_id: str = "wx-5101-001", salt: str = "") -> AccountSnapshot:
+    """One WeChat account: originals, a repost, a pinned old post, undated and deleted posts,
+    a feed document (XML), a JSON API answer, a failed fetch. ``salt`` changes posts and texts."""
+    feed = (
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>成都发布</title>"
+        f"<item><title>成都市2025年春季植树活动启动</title><link>https://mp.weixin.qq.com/s/a1</link>"
+        f"<pubDate>Fri, 14 Mar 2025 08:00:00 +0800</pubDate><description>植树 {salt}</description></item>"
+        "</channel></rss>"
+    )
+    api = (
+        '{"ok": 1, "data": {"cards": [{"mblog": {"text": "转发：四川省政府常务会议召开 '
+        f'{salt}", "created_at": "Thu Mar 13 20:15:00 +0800 2025", "isTop": 0}}}}]}}}}'
+    )
+    posts = [
+        Post(
+            url="https://mp.weixin.qq.com/s/a1",
+            title="成都市2025年春季植树活动启动",
+            text=f"3月14日，全市春季义务植树活动在龙泉山城市森林公园启动。{salt}",
+            published_at=T0 - timedelta(hours=1, minutes=30),
+            comments_enabled=True,
+            comment_count=128,
+            links=["https://mp.weixin.qq.com/s/a0", "weixin://dl/business/?t=小程序"],
+        ),
+        Post(
+            url="https://weibo.com/123/Pabc",
+            title="",
+            text=f"//@四川发布：四川省政府常务会议召开 {salt}",
+            published_at=datetime(2025, 3, 13, 12, 15, tzinfo=UTC),  # any zone comes back equal
+            kind="repost",
+            comments_enabled=False,
+            comment_count=0,
+        ),
+        Post(
+            url="https://mp.weixin.qq.com/s/old",
+            title="置顶：成都市政务服务指南（2023版）",
+            text="办事指南……",
+            published_at=datetime(2023, 1, 5, 10, 0, tzinfo=TZ),
+            pinned=True,
+        ),
+        Post(url="https://mp.weixin.qq.com/s/nodate", title="无日期的推送", published_at=None),
+        Post(
+            url="https://mp.weixin.qq.com/s/gone",
+            title="此内容因违规无法查看",
+            published_at=T0 - timedelta(days=3),
+            deleted=True,
+            comments_enabled=None,
+            comment_count=None,
+            links=[],
+        ),
+    ]
+    documents = [
+        Page(
+            url="https://rsshub.example.test/wechat/chengdufabu",
+            final_url="https://rsshub.example.test/wechat/chengdufabu?format=rss",
+            status=200,
+            content_type="application/rss+xml; charset=utf-8",
+            encoding="utf-8",
+            html=feed,
+            body_hash=hashlib.sha256(feed.encode()).hexdigest(),
+            size=len(feed.encode()),
+            elapsed_ms=88.5,
+            fetched_at=T0,
+            redirects=["https://rsshub.example.test/wechat/chengdufabu?format=rss"],
+            role="feed",
+            headers={"content-type": "application/rss+xml; charset=utf-8"},
+        ),
+        Page(
+            url="https://m.weibo.cn/api/container/getIndex?containerid=1076031234",
+            status=200,
+            content_type="application/json",
+            encoding="utf-8",
+            html=api,
+            size=len(api.encode()),
+            fetched_at=(T0 + timedelta(seconds=3)).astimezone(UTC),
+            role="api",
+        ),
+        Page(
+            url="https://m.weibo.cn/api/container/getIndex?containerid=1076031234&page=2",
+            status=418,
+            blocked="rate_limited",
+            fetched_at=T0 + timedelta(seconds=4),
+            role="api",
+        ),
+        Page(url="https://rsshub.example.test/broken", error="timeout", elapsed_ms=15000.0, fetched_at=None),
+    ]
+    return AccountSnapshot(
+        target=make_account_target(target_id),
+        source="https://rsshub.example.test/wechat/chengdufabu",
+        adapter="rss",
+        fetched_at=T0 + timedelta(seconds=5),
+        health="ok",
+        health_detail="共采集 5 条推送",
+        state=AccountState(
+            display_name="成都发布",
+            verified=True,
+            verified_subject="成都市人民政府新闻办公室",
+            avatar_url="https://wx.qlogo.cn/mmhead/abc/0",
+            status="active",
+            followers=1_234_567,
+            interaction={"comments": True, "messages": None, "menu": True, "auto_reply": False},
+            menu=[("政务服务", "https://mp.weixin.qq.com/s/menu1"), ("互动留言", "https://mp.weixin.qq.com/s/menu2")],
+        ),
+        posts=posts,
+        documents=documents,
     )

@@ -26,6 +26,7 @@ FAMILY_MODULES: tuple[str, ...] = (
     "content",
     "security",
     "privacy",
+    "media",
 )
 
 for _module in FAMILY_MODULES:

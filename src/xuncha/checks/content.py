@@ -34,6 +34,9 @@ def _snippet(text: str, start: int, end: int, width: int = 15) -> str:
     """Context of a hit with the hit in 【】; personal numbers around it are masked."""
     from xuncha.text.pii import redact
 
+    safe = redact(text)  # mask whole numbers before cutting: a cut number would show its digits
+    if len(safe) == len(text):
+        text = safe
     left = redact(text[max(0, start - width):start])
     right = redact(text[end:end + width])
     return f"{'…' if start > width else ''}{left}【{text[start:end]}】{right}{'…' if end + width < len(text) else ''}"

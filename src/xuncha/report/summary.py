@@ -18,6 +18,10 @@ from xuncha.model import Finding, TargetResult
 from xuncha.registry import KIND_LABELS, STATUS_LABELS
 
 SEVERITY_LABELS = {"veto": "单项否决", "deduct": "扣分", "advisory": "提示", "inconclusive": "待人工确认"}
+HEALTH_LABELS = {
+    "ok": "正常", "empty": "正常（无发布）", "manual": "人工取证", "stale_source": "数据源过期",
+    "blocked": "被拦截", "parse_error": "无法解析", "unreachable": "无法访问", "no_source": "无采集来源",
+}
 FAMILY_LABELS = {
     "availability": "可用性",
     "updates": "信息更新",
@@ -30,6 +34,7 @@ FAMILY_LABELS = {
     "content": "内容正确性",
     "security": "安全（暗链、篡改）",
     "privacy": "个人信息保护",
+    "media": "政务新媒体",
     "other": "其他",
 }
 
@@ -149,6 +154,34 @@ def write_summary_xlsx(results: list[TargetResult], path: Path, *, as_of: dateti
         for row in sh.iter_rows(min_row=2):
             row[7].alignment = Alignment(wrap_text=True, vertical="top")
 
+    accounts = [r for r in results if r.target.kind != "website"]
+    if accounts:
+        sh = wb.create_sheet("政务新媒体")
+        sh.append(["账号ID", "名称", "平台", "主管单位", "地区", "是否检查", "结论", "采集状态", "采集说明",
+                   "最新发布时间", "单项否决", "疑似否决（待人工确认）", "扣分项数"])
+        for r in accounts:
+            t = r.target
+            if not r.inspected:
+                verdict = f"未检查（{r.skipped_reason}）"
+            elif r.veto_codes:
+                verdict = "不合格"
+            elif r.pending_codes or r.health not in ("", "ok", "empty", "manual"):
+                verdict = "待确认"
+            else:
+                verdict = "合格"
+            sh.append([
+                t.id, t.name, KIND_LABELS.get(t.kind, t.kind), t.owner, t.region, "是" if r.inspected else "否",
+                verdict, HEALTH_LABELS.get(r.health, r.health), r.health_detail,
+                f"{r.latest_post:%Y-%m-%d %H:%M}" if r.latest_post else "",
+                "；".join(f"{c} {_code_info(c)[0]}" for c in r.veto_codes),
+                "；".join(f"{c} {_code_info(c)[0]}" for c in r.pending_codes),
+                sum(1 for f in r.findings if f.severity == "deduct"),
+            ])
+        for c in sh[1]:
+            c.font = Font(bold=True)
+        sh.freeze_panes = "A2"
+        _autosize(sh)
+
     info = wb.create_sheet("说明")
     info.append(["监测时点", as_of.strftime("%Y-%m-%d %H:%M")])
     info.append(["运行编号", run_id if run_id is not None else ""])
@@ -160,10 +193,15 @@ def write_summary_xlsx(results: list[TargetResult], path: Path, *, as_of: dateti
 
 def summary_markdown(results: list[TargetResult], *, as_of: datetime, run_id: int | None) -> str:
     t = totals(results)
+    accounts = [r for r in results if r.inspected and r.target.kind != "website"]
+    sites = [r for r in results if r.inspected and r.target.kind == "website"]
     lines = [
-        f"# 政府网站巡查结果摘要（监测时点 {as_of:%Y-%m-%d %H:%M}）",
+        f"# 政府网站与政务新媒体巡查结果摘要（监测时点 {as_of:%Y-%m-%d %H:%M}）",
         "",
         f"- 运行编号：{run_id if run_id is not None else '—'}",
+        f"- 检查网站 {len(sites)} 个、政务新媒体账号 {len(accounts)} 个，共 {t.inspected} 个；"
+        f"存在单项否决问题 {t.vetoed} 个，合格率 {t.pass_rate:.1%}（按单项否决口径）。"
+        if accounts else
         f"- 检查网站 {t.inspected} 个，存在单项否决问题 {t.vetoed} 个，合格率 {t.pass_rate:.1%}（按单项否决口径）。",
         f"- 另有 {t.pending} 个网站存在疑似否决问题（严重表述错误、暗链篡改等），经人工确认后方计为不合格。",
         f"- 未纳入检查 {t.skipped} 个（非运行状态或暂不支持的类型）；"

@@ -8,6 +8,8 @@ Layout, one run of ``xuncha inspect`` downwards:
           │                            ├─ link_checks
           │                            ├─ net_checks, search_attempts (0..1 each)
           │                            └─ robots.txt ──► bodies
+          │            └─ account_snapshots ─┬─ posts (one JSON blob) ──► bodies
+          │               (new-media accounts) └─ account_documents ──► bodies
           └─ judgements ── findings      (a rejudge adds a judgement, never overwrites)
     probes (not per run: ``xuncha monitor`` writes them continuously; run_id set when a
             snapshot carried them)
@@ -319,3 +321,58 @@ class FindingRow(Base):
     detected_at: Mapped[datetime] = mapped_column(AwareDateTime())
     detail: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     needs_confirmation: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+
+
+class AccountSnapshotRow(Base):
+    """Snapshot meta of one new-media account in one run (model.AccountSnapshot).
+
+    ``state`` is model.AccountState as JSON (``menu`` as ``[[text, url], ...]``). The posts are
+    one blob in ``bodies`` (UTF-8 JSON list, see ``store.posts_text``): an account's feed
+    repeats from run to run, so an unchanged feed costs one compressed body for all runs.
+    """
+
+    __tablename__ = "account_snapshots"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    run_target_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("run_targets.id", ondelete="CASCADE"), unique=True
+    )
+    source: Mapped[str] = mapped_column(sa.Text, default="")
+    adapter: Mapped[str] = mapped_column(sa.String(32), default="")
+    fetched_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    health: Mapped[str] = mapped_column(sa.String(32), default="ok")
+    health_detail: Mapped[str] = mapped_column(sa.Text, default="")
+    state: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    posts_hash: Mapped[str | None] = mapped_column(sa.ForeignKey("bodies.hash"), index=True)
+
+
+class AccountDocumentRow(Base):
+    """One raw document of an account snapshot (model.Page: fetched feed, JSON, HTML, imported
+    file); its text lives in ``bodies`` under text_hash, exactly like a crawled page."""
+
+    __tablename__ = "account_documents"
+    __table_args__ = (sa.UniqueConstraint("account_snapshot_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_snapshot_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("account_snapshots.id", ondelete="CASCADE")
+    )
+    seq: Mapped[int] = mapped_column(sa.Integer)
+    url: Mapped[str] = mapped_column(sa.Text)
+    final_url: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[int | None] = mapped_column(sa.Integer)
+    content_type: Mapped[str] = mapped_column(sa.Text, default="")
+    encoding: Mapped[str] = mapped_column(sa.Text, default="")
+    body_hash: Mapped[str] = mapped_column(sa.Text, default="")  # fetcher's, verbatim
+    text_hash: Mapped[str | None] = mapped_column(sa.ForeignKey("bodies.hash"), index=True)
+    size: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    truncated: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    elapsed_ms: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    fetched_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    blocked: Mapped[str | None] = mapped_column(sa.Text)
+    redirects: Mapped[list[str]] = mapped_column(Json, default=list)
+    depth: Mapped[int] = mapped_column(sa.Integer, default=0)
+    referrer: Mapped[str] = mapped_column(sa.Text, default="")
+    role: Mapped[str] = mapped_column(sa.String(32), default="other")
+    headers: Mapped[dict[str, str]] = mapped_column(Json, default=dict)

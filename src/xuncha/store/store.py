@@ -1,4 +1,5 @@
-"""The snapshot store: runs, snapshots, judgements, findings and probes in SQLite or PostgreSQL.
+"""The snapshot store: runs, snapshots (websites and new-media accounts), judgements, findings
+and probes in SQLite or PostgreSQL.
 
 Collection is separate from judgement: a run's snapshots are saved once and loaded back exactly
 (``load_snapshot(...) == snapshot``), so any run can be re-judged later into a new judgement
@@ -39,6 +40,8 @@ from xuncha.store import migrations
 from xuncha.store.errors import StoreError, mask_url
 from xuncha.store.models import (
     RUN_STATUSES,
+    AccountDocumentRow,
+    AccountSnapshotRow,
     AttachmentRow,
     BodyRow,
     FindingRow,
@@ -220,7 +223,7 @@ def _page_values(p: model.Page) -> dict[str, Any]:
     }
 
 
-def _page(p: PageRow, texts: dict[str, str]) -> model.Page:
+def _page(p: PageRow | AccountDocumentRow, texts: dict[str, str]) -> model.Page:
     return model.Page(
         url=p.url,
         final_url=p.final_url,
@@ -240,6 +243,82 @@ def _page(p: PageRow, texts: dict[str, str]) -> model.Page:
         referrer=p.referrer,
         role=p.role,
         headers=dict(p.headers or {}),
+    )
+
+
+# --------------------------------------------------------------------------- new-media accounts
+def _iso(dt: datetime | None) -> str | None:
+    """A post date as stored: ISO 8601 in Asia/Shanghai (naive = Asia/Shanghai), so the same
+    instant always gives the same text (and the same posts blob) whatever zone it came in."""
+    return None if dt is None else _utc(dt).astimezone(TZ).isoformat()
+
+
+def posts_text(posts: Sequence[model.Post]) -> str:
+    """The stored form of an account's posts: a JSON list of objects, one per post, in order."""
+    return json.dumps(
+        [
+            {
+                "url": p.url,
+                "title": p.title,
+                "text": p.text,
+                "published_at": _iso(p.published_at),
+                "kind": p.kind,
+                "pinned": p.pinned,
+                "deleted": p.deleted,
+                "comments_enabled": p.comments_enabled,
+                "comment_count": p.comment_count,
+                "links": list(p.links),
+            }
+            for p in posts
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _posts(text: str) -> list[model.Post]:
+    return [
+        model.Post(
+            url=d["url"],
+            title=d["title"],
+            text=d["text"],
+            published_at=None
+            if d["published_at"] is None
+            else datetime.fromisoformat(d["published_at"]).astimezone(TZ),
+            kind=d["kind"],
+            pinned=d["pinned"],
+            deleted=d["deleted"],
+            comments_enabled=d["comments_enabled"],
+            comment_count=d["comment_count"],
+            links=list(d["links"]),
+        )
+        for d in json.loads(text)
+    ]
+
+
+def _state_values(st: model.AccountState) -> dict[str, Any]:
+    return {
+        "display_name": st.display_name,
+        "verified": st.verified,
+        "verified_subject": st.verified_subject,
+        "avatar_url": st.avatar_url,
+        "status": st.status,
+        "followers": st.followers,
+        "interaction": dict(st.interaction),
+        "menu": [[text, url] for text, url in st.menu],
+    }
+
+
+def _state(d: dict[str, Any] | None) -> model.AccountState:
+    d = d or {}
+    return model.AccountState(
+        display_name=d.get("display_name", ""),
+        verified=d.get("verified"),
+        verified_subject=d.get("verified_subject", ""),
+        avatar_url=d.get("avatar_url", ""),
+        status=d.get("status", ""),
+        followers=d.get("followers"),
+        interaction=dict(d.get("interaction") or {}),
+        menu=[(text, url) for text, url in d.get("menu") or []],
     )
 
 
@@ -455,13 +534,18 @@ class Store:
             s.execute(sa.delete(RunRow).where(RunRow.id == run_id))
 
     def prune_bodies(self) -> int:
-        """Delete bodies no page or snapshot refers to any more; returns how many went."""
+        """Delete bodies no page, snapshot or account snapshot refers to any more; returns how
+        many went."""
         b = BodyRow.__table__
-        used_by_page = sa.exists().where(PageRow.text_hash == b.c.hash)
-        used_by_robots = sa.exists().where(SnapshotRow.robots_hash == b.c.hash)
-        used_by_attachment = sa.exists().where(AttachmentRow.segments_hash == b.c.hash)
+        used = [
+            sa.exists().where(PageRow.text_hash == b.c.hash),
+            sa.exists().where(SnapshotRow.robots_hash == b.c.hash),
+            sa.exists().where(AttachmentRow.segments_hash == b.c.hash),
+            sa.exists().where(AccountSnapshotRow.posts_hash == b.c.hash),
+            sa.exists().where(AccountDocumentRow.text_hash == b.c.hash),
+        ]
         with self._session(write=True) as s:
-            res = s.execute(sa.delete(b).where(~used_by_page, ~used_by_robots, ~used_by_attachment))
+            res = s.execute(sa.delete(b).where(*(~u for u in used)))
             return res.rowcount or 0  # type: ignore[attr-defined]
 
     # ----------------------------------------------------------------- targets
@@ -574,13 +658,7 @@ class Store:
             blobs[robots_hash] = data
 
         # Compress outside the write lock, and only what is new.
-        with self._session() as s:
-            known = self._existing_hashes(s, list(blobs))
-        new_bodies = [
-            {"hash": h, "data": zlib.compress(data, _ZLIB_LEVEL), "size": len(data)}
-            for h, data in blobs.items()
-            if h not in known
-        ]
+        new_bodies = self._new_bodies(blobs)
 
         with self._session(write=True) as s:
             self._run_row(s, run_id)
@@ -592,11 +670,7 @@ class Store:
                 .where(ProbeRow.run_id == run_id, ProbeRow.target_id == snapshot.target.id)
                 .values(run_id=None, run_seq=None)
             )
-            for chunk in _chunks(new_bodies, 100):
-                s.execute(
-                    self._insert(BodyRow.__table__).on_conflict_do_nothing(index_elements=["hash"]),
-                    list(chunk),
-                )
+            self._insert_bodies(s, new_bodies)
             snap_id = s.scalar(
                 sa.insert(SnapshotRow)
                 .values(
@@ -871,6 +945,122 @@ class Store:
                 s.scalars(
                     sa.select(RunTargetRow.target_id)
                     .join(SnapshotRow, SnapshotRow.run_target_id == RunTargetRow.id)
+                    .where(RunTargetRow.run_id == run_id)
+                    .order_by(RunTargetRow.id)
+                )
+            )
+
+    def _new_bodies(self, blobs: dict[str, bytes]) -> list[dict[str, Any]]:
+        """Rows for the blobs the database lacks, compressed (outside the write lock)."""
+        with self._session() as s:
+            known = self._existing_hashes(s, list(blobs))
+        return [
+            {"hash": h, "data": zlib.compress(data, _ZLIB_LEVEL), "size": len(data)}
+            for h, data in blobs.items()
+            if h not in known
+        ]
+
+    def _insert_bodies(self, s: Session, rows: Sequence[dict[str, Any]]) -> None:
+        for chunk in _chunks(rows, 100):
+            s.execute(
+                self._insert(BodyRow.__table__).on_conflict_do_nothing(index_elements=["hash"]),
+                list(chunk),
+            )
+
+    # ----------------------------------------------------------------- account snapshots
+    def save_account_snapshot(self, run_id: int, snap: model.AccountSnapshot) -> None:
+        """Save one new-media account's snapshot in one transaction, replacing an earlier save.
+
+        The account hangs off the run's ``run_targets`` row of ``snap.target`` (inserted when
+        :meth:`save_target_result` has not stored it yet). The posts (one JSON blob) and each
+        document's text go to ``bodies`` once per distinct content across all runs.
+        """
+        blobs: dict[str, bytes] = {}
+
+        def blob(text: str) -> str:
+            data = text_bytes(text)
+            h = hashlib.sha256(data).hexdigest()
+            blobs[h] = data
+            return h
+
+        posts_hash = blob(posts_text(snap.posts)) if snap.posts else None
+        doc_hashes = [blob(d.html) if d.html else None for d in snap.documents]
+        new_bodies = self._new_bodies(blobs)
+
+        with self._session(write=True) as s:
+            self._run_row(s, run_id)
+            rt_id = self._ensure_run_target(s, run_id, snap.target)
+            s.execute(sa.delete(AccountSnapshotRow).where(AccountSnapshotRow.run_target_id == rt_id))
+            self._insert_bodies(s, new_bodies)
+            acc_id = s.scalar(
+                sa.insert(AccountSnapshotRow)
+                .values(
+                    run_target_id=rt_id,
+                    source=snap.source,
+                    adapter=snap.adapter,
+                    fetched_at=snap.fetched_at,
+                    health=snap.health,
+                    health_detail=snap.health_detail,
+                    state=_state_values(snap.state),
+                    posts_hash=posts_hash,
+                )
+                .returning(AccountSnapshotRow.id)
+            )
+            if snap.documents:
+                s.execute(
+                    sa.insert(AccountDocumentRow.__table__),
+                    [
+                        {"account_snapshot_id": acc_id, "seq": i, "text_hash": h, **_page_values(d)}
+                        for i, (d, h) in enumerate(zip(snap.documents, doc_hashes, strict=True))
+                    ],
+                )
+
+    def load_account_snapshot(self, run_id: int, target_id: str) -> model.AccountSnapshot:
+        """The account snapshot saved for ``target_id`` in ``run_id``, exactly as it was saved
+        (datetimes aware, in Asia/Shanghai)."""
+        with self._session() as s:
+            self._run_row(s, run_id)
+            found = s.execute(
+                sa.select(RunTargetRow, AccountSnapshotRow)
+                .join(AccountSnapshotRow, AccountSnapshotRow.run_target_id == RunTargetRow.id)
+                .where(RunTargetRow.run_id == run_id, RunTargetRow.target_id == target_id)
+            ).first()
+            if found is None:
+                raise StoreError(f"巡查批次 #{run_id} 中没有账号 {target_id} 的采集快照")
+            rt, acc = found
+            docs = list(
+                s.scalars(
+                    sa.select(AccountDocumentRow)
+                    .where(AccountDocumentRow.account_snapshot_id == acc.id)
+                    .order_by(AccountDocumentRow.seq)
+                )
+            )
+            texts = self._load_texts(s, [d.text_hash for d in docs] + [acc.posts_hash])
+            return model.AccountSnapshot(
+                target=_target(rt),
+                source=acc.source,
+                adapter=acc.adapter,
+                fetched_at=acc.fetched_at,
+                health=acc.health,
+                health_detail=acc.health_detail,
+                state=_state(acc.state),
+                posts=_posts(texts[acc.posts_hash]) if acc.posts_hash else [],
+                documents=[_page(d, texts) for d in docs],
+            )
+
+    def iter_account_snapshots(self, run_id: int) -> Iterator[model.AccountSnapshot]:
+        """Every account snapshot of the run, in target order, loaded one at a time."""
+        for target_id in self.account_target_ids(run_id):
+            yield self.load_account_snapshot(run_id, target_id)
+
+    def account_target_ids(self, run_id: int) -> list[str]:
+        """Ids of the targets that have an account snapshot in the run (target order)."""
+        with self._session() as s:
+            self._run_row(s, run_id)
+            return list(
+                s.scalars(
+                    sa.select(RunTargetRow.target_id)
+                    .join(AccountSnapshotRow, AccountSnapshotRow.run_target_id == RunTargetRow.id)
                     .where(RunTargetRow.run_id == run_id)
                     .order_by(RunTargetRow.id)
                 )
