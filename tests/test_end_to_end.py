@@ -46,7 +46,8 @@ def _inspect(world: World, out: Path, db_url: str, *, probes: list[Probe] | None
             if probes:
                 with Store(db_url) as st:
                     st.add_probes(probes)
-            return await inspect_async(world.registry_xlsx, as_of=AS_OF, out=out, settings=settings, only=only)
+            return await inspect_async(world.registry_xlsx, as_of=AS_OF, out=out, settings=settings, only=only,
+                                       repost_tasks_path=world.repost_tasks)
 
     return asyncio.run(go())
 
@@ -84,17 +85,33 @@ def test_reports_agree_with_the_database(inspected: Inspected) -> None:
     vetoed = {r.target.id for r in inspected.outcome.results if r.veto_codes}
     assert {i for i, r in rows.items() if r[9] == "不合格"} == vetoed
     md = (inspected.out / "summary.md").read_text(encoding="utf-8")
-    inspected_n = sum(1 for r in results if r.inspected)
-    assert f"检查网站 {inspected_n} 个，存在单项否决问题 {len(vetoed)} 个" in md
+    sites = sum(1 for r in results if r.inspected and r.target.kind == "website")
+    accounts = sum(1 for r in results if r.inspected and r.target.kind != "website")
+    assert f"检查网站 {sites} 个、政务新媒体账号 {accounts} 个，共 {sites + accounts} 个；存在单项否决问题 {len(vetoed)} 个" in md
 
 
 def test_skipped_targets_are_listed_not_inspected(inspected: Inspected) -> None:
     by_id = {r.target.id: r for r in inspected.outcome.results}
     assert not by_id["9901000008"].inspected and "注销" in by_id["9901000008"].skipped_reason
-    assert not by_id["gh_5c2e9a1f7b3d"].inspected
     # 关停 but still online: not inspected, yet the registry mismatch is reported
     closed = by_id["9901000007"]
     assert not closed.inspected and [f.code for f in closed.findings] == ["W.REGISTRY.MISMATCH"]
+
+
+def test_accounts_are_inspected_and_missing_data_never_vetoes(inspected: Inspected) -> None:
+    by_id = {r.target.id: r for r in inspected.outcome.results}
+    clean = by_id["gh_5c2e9a1f7b3d"]  # 青山发布 (WeChat, RSS): posts every 2-3 days
+    assert clean.inspected and clean.health == "ok" and clean.veto_codes == []
+    assert clean.latest_post is not None
+    stale = by_id["gh_3b7d1e9c2a58"]  # newest ordinary post 20 days ago, a pinned one yesterday
+    assert "M.VETO.STALE" in stale.veto_codes
+    for blind in ("gh_8e2f4a6c1d90", "gh_1f9e7d5b3c64"):  # login page instead of a feed; no source
+        r = by_id[blind]
+        assert r.veto_codes == [] and r.health not in ("ok", "empty")
+        assert any(f.code == "M.VETO.STALE" and f.severity == "inconclusive" for f in r.findings)
+    wb = load_workbook(inspected.out / "summary.xlsx")
+    rows = {r[0]: r for r in wb["政务新媒体账号"].iter_rows(min_row=2, values_only=True)}
+    assert rows["gh_3b7d1e9c2a58"][6] == "不合格" and rows["gh_5c2e9a1f7b3d"][6] == "合格"
 
 
 def test_rejudge_later_without_fetching(inspected: Inspected, tmp_path: Path) -> None:
@@ -142,7 +159,9 @@ def test_monitor_stores_probes(world: World, tmp_path: Path) -> None:
             return await monitor_async(world.registry_xlsx, settings=settings, interval_s=0, jitter_s=0, rounds=2)
 
     stored = asyncio.run(go())
-    running = [s for s in world.manifest.values() if s.get("inspected")]
+    from xuncha.registry import load_registry
+
+    running = [t for t in load_registry(world.registry_xlsx).targets if t.kind == "website" and t.status == "running"]
     assert stored == 2 * len(running)
     now = datetime.now(TZ)
     with Store(db_url) as st:
@@ -163,7 +182,8 @@ def test_postgres_run_is_the_same(world: World, inspected: Inspected, tmp_path: 
         outcome = _inspect(world, tmp_path, db_url)
         assert {r.target.id: r.veto_codes for r in outcome.results} == {
             r.target.id: r.veto_codes for r in inspected.outcome.results}
-        later = rejudge(outcome.run_id, as_of=AS_OF + timedelta(days=30), out=tmp_path, settings=Settings(db_url=db_url))
+        later = rejudge(outcome.run_id, as_of=AS_OF + timedelta(days=30), out=tmp_path, settings=Settings(db_url=db_url),
+                        repost_tasks_path=world.repost_tasks)
         assert "W.VETO.HOME_STALE" in {r.target.id: r for r in later.results}[CLEAN].veto_codes
     finally:
         with psycopg.connect(dsn, autocommit=True) as conn:

@@ -21,7 +21,8 @@ def _result(sid: str, *codes: tuple[str, str], inspected: bool = True) -> Target
 
 def test_all_expected_found_and_clean_sites_clean() -> None:
     results = [
-        _result(sid, *((c, "deduct") for c in entry["expect"]), inspected=entry["inspected"])
+        _result(sid, *((c, "deduct") for c in entry["expect"]),
+                *((("M.VETO.STALE", "inconclusive"),) if entry["inconclusive"] else ()), inspected=entry["inspected"])
         for sid, entry in MANIFEST.items()
     ]
     results.append(_result("9901000001", ("W.TECH.PERF", "advisory"), ("W.SEARCH", "inconclusive")))
@@ -61,3 +62,31 @@ def test_codes_without_a_registered_check_are_pending_not_missing() -> None:
     results = [_result("9901000004", *((c, "deduct") for c in old))]
     check = compare_with_manifest(MANIFEST, results, registered=set(old))
     assert check.ok and set(check.pending["9901000004"]) == new
+
+
+def test_skipped_accounts_are_pending_and_inconclusive_accounts_never_vetoed() -> None:
+    """Before account inspection is wired in, skipped accounts report 未接入; afterwards an
+    account whose source fails must be inconclusive, never vetoed."""
+    accounts = {sid: e for sid, e in MANIFEST.items() if e["kind"] != "website"}
+    assert len(accounts) >= 9 and all(e["inspected"] for e in accounts.values())
+    skipped = [_result(sid, inspected=False) for sid in accounts]
+    check = compare_with_manifest(MANIFEST, skipped, registered={"M.VETO.STALE", "M.REPOST.MISSING"})
+    assert check.ok and set(check.unsupported) == set(accounts)
+    assert check.pending["gh_3b7d1e9c2a58"] == ["M.VETO.STALE"]  # pending even though registered
+    assert "未接入" in check.to_text() and check.to_dict()["unsupported"] == check.unsupported
+    blocked, nosrc = "gh_8e2f4a6c1d90", "gh_1f9e7d5b3c64"
+    judged = [_result(blocked, ("M.VETO.STALE", "veto")), _result(nosrc)]
+    check = compare_with_manifest(MANIFEST, judged, registered={"M.VETO.STALE"})
+    assert not check.ok and list(check.unclean) == [blocked] and set(check.not_inconclusive) == {blocked, nosrc}
+    ok = _result(blocked, ("M.VETO.STALE", "inconclusive"))
+    nosrc_res = _result(nosrc)
+    nosrc_res.health = "no_source"
+    check = compare_with_manifest(MANIFEST, [ok, nosrc_res], registered={"M.VETO.STALE"})
+    assert check.ok, check.to_text()
+    # once inspected, a registered expected code that is not reported is missing
+    stale = compare_with_manifest(MANIFEST, [_result("gh_6d4c2b8a0e17", ("M.DORMANT", "advisory"))],
+                                  registered={"M.VETO.STALE", "M.DORMANT"})
+    assert stale.missing == {"gh_6d4c2b8a0e17": ["M.VETO.STALE"]}
+    # a clean account with a veto is reported
+    dirty = compare_with_manifest(MANIFEST, [_result("1990000001", ("M.VETO.STALE", "veto"))], registered=set())
+    assert list(dirty.unclean) == ["1990000001"]

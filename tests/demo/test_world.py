@@ -71,16 +71,16 @@ def test_sizes_and_styles(world: World) -> None:
 def test_registry_files(world: World) -> None:
     ws = load_workbook(world.registry_xlsx, read_only=True).worksheets[0]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    assert rows[0] == ["网站标识码", "类型", "名称", "网址", "主管单位", "地区", "类别", "状态", "无办事服务功能"]
+    assert rows[0] == ["网站标识码", "类型", "名称", "网址", "主管单位", "地区", "类别", "状态", "无办事服务功能", "采集地址"]
     by_id = {r[0]: r for r in rows[1:]}
     assert by_id["9901000001"][3].startswith("https://www.qingshan.gov.cn")
     assert by_id["9901000003"][2] == "青山市住房和城乡建设委员会"  # registry name differs from the site
     assert {r[7] for r in rows[1:]} == {"运行", "关停", "注销"}
-    assert {r[1] for r in rows[1:]} == {"website", "wechat"}
+    assert {r[1] for r in rows[1:]} == {"website", "wechat", "weibo", "douyin", "app"}
     assert by_id["9901000002"][8] == "是"
     with world.registry_csv.open(encoding="utf-8") as f:
         header = next(csv.reader(f))
-    assert header == ["id", "kind", "name", "url", "owner", "region", "category", "status", "no_service_function"]
+    assert header == ["id", "kind", "name", "url", "owner", "region", "category", "status", "no_service_function", "source"]
     for sid in by_id:
         if by_id[sid][1] == "website":
             assert re.fullmatch(r"\d{10}|bm\d{8}", sid)
@@ -91,7 +91,16 @@ def test_registry_loads_with_the_project_reader(world: World) -> None:
     for path in (world.registry_xlsx, world.registry_csv):
         reg = reader.load_registry(path)
         kinds = {t.kind for t in reg.targets}
-        assert kinds == {"website", "wechat"}
+        assert kinds == {"website", "wechat", "weibo", "douyin", "app"}
+        by_id = {t.id: t for t in reg.targets}
+        media = pytest.importorskip("xuncha.collect.media")
+        assert media.source_of(by_id["1990000001"]).startswith("https://m.weibo.demo/api/container/getIndex")
+        assert media.pick_adapter(by_id["1990000001"]).name == "weibo_json"
+        assert media.pick_adapter(by_id["gh_3b7d1e9c2a58"]).name == "rss"
+        assert media.pick_adapter(by_id["app_qingshantong"]).name == "html_list"
+        with pytest.raises(media.NoAdapterError):
+            media.pick_adapter(by_id["gh_1f9e7d5b3c64"])  # no 采集地址, 网址 is a WeChat page
+        assert by_id["9901000001"].extra == {}  # websites have no 采集地址
         statuses = {t.id: t.status for t in reg.targets}
         assert statuses["9901000007"] == "closed" and statuses["9901000008"] == "cancelled"
         flagged = [t.id for t in reg.targets if "no_service_function" in t.flags]
@@ -105,14 +114,15 @@ def test_manifest(world: World) -> None:
     assert loaded.manifest == data and loaded.hosts == world.hosts and loaded.as_of == AS_OF
     expected = {c for e in data.values() for c in e["expect"]}
     assert expected >= REQUIRED_PLANTS
-    clean = [e for e in data.values() if e["clean"]]
+    clean = [e for e in data.values() if e["clean"] and e["kind"] == "website"]
     assert len(clean) == 3
     for e in clean:
         assert e["expect"] == [] and e["forbid_severities"] == ["veto", "deduct"]
         assert e["scheme"] == "https" and e["ipv6"]
     skipped = {e["id"]: e for e in data.values() if not e["inspected"]}
     assert {e["status"] for e in skipped.values()} >= {"注销"}
-    assert any(e["kind"] == "wechat" and e["skip_reason"] for e in skipped.values())
+    assert all(e["kind"] == "website" for e in skipped.values())  # accounts are inspected now
+    assert data["gh_1f9e7d5b3c64"]["inconclusive"] and data["gh_1f9e7d5b3c64"]["forbid_severities"] == ["veto"]
     for e in data.values():
         assert {p["code"] for p in e["planted"]} == set(e["expect"])
 

@@ -24,6 +24,11 @@ Behaviour per host (world.json):
   zfwzgl.www.gov.cn, www.gov.cn, www.shili.gov.cn, zwfw.shili.gov.cn) answer their usual paths;
   two fictional neighbouring portals answer their home page (友情链接 of the clean portal), and
   the fictional gambling host of the planted dark links answers every path with a gambling page;
+* new-media sources (``xuncha.demo.media``): rss.qingshan.gov.cn serves RSS feeds (one feed URL
+  answers an HTML login page instead: a blocked source); m.weibo.demo answers
+  ``/api/container/getIndex?type=uid&value=UID`` (profile) and ``…&containerid=107603UID``
+  (timeline), showing recent posts with relative dates ("昨天 10:00") computed at request time;
+  their bodies are not port-rewritten (post links stay canonical, as repost checks compare them);
 * a cloaking site (``cloak`` in world.json) answers its home page to search-engine spiders
   (User-Agent Baiduspider, Googlebot, 360Spider, Sogou, Bingbot ...) with a different page
   (server/<host>/spider.html), and to everyone else with the normal one.
@@ -41,16 +46,18 @@ import re
 import socket
 import ssl
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from aiohttp import web
 
 from xuncha.demo import assets
+from xuncha.demo.media import media_index, weibo_display_date, weibo_key
 from xuncha.demo.render import RESULTS_MARK
-from xuncha.demo.sites import FRIEND_PORTALS, GAMBLING_HOST, STUB_HOSTS
+from xuncha.demo.sites import FRIEND_PORTALS, GAMBLING_HOST, MEDIA_HOSTS, STUB_HOSTS
 from xuncha.demo.world import World, write_registry_files
-from xuncha.settings import CollectSettings
+from xuncha.settings import TZ, CollectSettings
 
 CONTENT_TYPES: dict[str, str] = {
     ".html": "text/html", ".htm": "text/html", ".shtml": "text/html", ".css": "text/css",
@@ -152,9 +159,28 @@ class DemoServer:
         """Registry id -> home URL with the real port, for every served or unreachable site."""
         return {e["id"]: self.base_url(h) + "/" for h, e in self.world.hosts.items()}
 
+    def with_port(self, url: str) -> str:
+        """``url`` with the real port when its host is served here (else unchanged)."""
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if not host or parts.port is not None or not (host in self.world.hosts or host in STUB_HOSTS or host in MEDIA_HOSTS):
+            return url
+        base = self.base_url(host)
+        if base.split("://", 1)[0] != parts.scheme:
+            base = f"{parts.scheme}://{host}:{self.https_port if parts.scheme == 'https' else self.http_port}"
+        return base + url.split(parts.netloc, 1)[1]
+
+    def registry_sources(self) -> dict[str, str]:
+        """Account id -> 采集地址 with the real port (accounts whose source is served here)."""
+        return {s.id: self.with_port(s.source) for s in self.world.sites if s.source}
+
+    def account_urls(self) -> dict[str, str]:
+        """Account id -> 网址 with the real port, for accounts whose 网址 is a demo page (apps)."""
+        return {s.id: self.with_port(s.url) for s in self.world.sites if s.is_account and s.url}
+
     def write_registry(self) -> None:
         """Rewrite registry.xlsx / registry.csv with the URLs this server answers on."""
-        write_registry_files(self.world, self.registry_urls())
+        write_registry_files(self.world, {**self.account_urls(), **self.registry_urls()}, self.registry_sources())
 
     def collect_settings(self, base: CollectSettings | None = None) -> CollectSettings:
         """Collection settings that reach the demo world and nothing else."""
@@ -193,6 +219,7 @@ class _App:
         self._search: dict[str, list[dict[str, str]]] = {}
         self._templates: dict[str, str] = {}
         self._not_found: dict[str, str] = {}
+        self._media: dict[str, dict[str, str]] | None = None
         names = sorted(set(self.hosts) | set(STUB_HOSTS), key=len, reverse=True)
         alts = "|".join(re.escape(n) for n in names)
         self._link = re.compile(rb"(https?)://(" + alts.encode() + rb")(?=[/\"'?#<>\s\\)]|$)", re.IGNORECASE)
@@ -250,6 +277,8 @@ class _App:
         over_v6 = bool(sockname) and ":" in str(sockname[0])
         if host in STUB_HOSTS:
             return self.stub(host, request)
+        if host in MEDIA_HOSTS:
+            return self.media(host, request)
         entry = self.hosts.get(host)
         if entry is None:
             return web.Response(status=404, text="未知站点", headers={"Server": "nginx"})
@@ -339,6 +368,44 @@ class _App:
             )
         text = self._templates[host].replace(RESULTS_MARK, results)
         return self.page(text, 200, entry.get("encoding", "utf-8"))
+
+    # ------------------------------------------------------------------ new media
+    def media(self, host: str, request: web.Request) -> web.StreamResponse:
+        if self._media is None:
+            self._media = media_index(self.world.root)
+        key = f"{host} {request.path}"
+        weibo = request.path == "/api/container/getIndex"
+        if weibo:
+            q = request.query
+            uid = q.get("value", "")
+            if q.get("type") != "uid" or not uid:
+                return web.json_response({"ok": 0, "msg": "这里还没有内容"}, headers={"Server": "nginx"})
+            timeline = q.get("containerid") == f"107603{uid}"
+            key = weibo_key(uid, timeline)
+        entry = self._media.get(key)
+        if entry is None:
+            if weibo:
+                return web.json_response({"ok": 0, "msg": "这里还没有内容"}, headers={"Server": "nginx"})
+            return web.Response(status=404, text="404 Not Found", headers={"Server": "nginx"})
+        text = (self.world.root / "media" / entry["file"]).read_text(encoding="utf-8")
+        if weibo:
+            text = self._relative_dates(text)
+        return web.Response(body=text.encode("utf-8"), headers={"Server": "nginx", "Content-Type": f"{entry['type']}; charset=utf-8"})
+
+    @staticmethod
+    def _relative_dates(text: str) -> str:
+        """Show posts marked ``_rel`` with the mobile site's relative date at this moment."""
+        from xuncha.collect.media.weibo import parse_weibo_date
+
+        data = json.loads(text)
+        now = datetime.now(TZ)
+        for card in (data.get("data") or {}).get("cards") or []:
+            mblog = card.get("mblog") or {}
+            if mblog.pop("_rel", False):
+                when = parse_weibo_date(mblog["created_at"], now)
+                if when is not None:
+                    mblog["created_at"] = weibo_display_date(when, now)
+        return json.dumps(data, ensure_ascii=False)
 
     # ------------------------------------------------------------------ stubs
     def stub(self, host: str, request: web.Request) -> web.StreamResponse:
@@ -441,7 +508,7 @@ async def serve_world(
     both = ("127.0.0.1", "::1") if v6 else ("127.0.0.1",)
     resolve = tuple(
         [(h, both if e.get("ipv6", True) else ("127.0.0.1",)) for h, e in world.hosts.items()]
-        + [(h, both) for h in STUB_HOSTS]
+        + [(h, both) for h in (*STUB_HOSTS, *MEDIA_HOSTS)]
     )
     srv = DemoServer(world, hp, sp, v6, dp, resolve, runner, dead_socks)
     if not v6:

@@ -5,7 +5,9 @@ Layout of ``out_dir``::
     world.json          hosts and how to serve them (read by server.py / load_world)
     manifest.json       expected findings per registry id (MANIFEST below, as JSON)
     registry.xlsx       Chinese headers (网站标识码, 类型, 名称, 网址, ...)
-    registry.csv        English headers (id,kind,name,url,...)
+    registry.csv        English headers (id,kind,name,url,...,source)
+    repost_tasks.json   the supervisor's repost task for new-media accounts (media.py)
+    media/<host>/...    new-media sources (RSS feeds, Weibo-like JSON) and media/index.json
     ca.pem              the local CA to trust (CollectSettings.extra_ca_file)
     tls/server.pem, tls/server.key   leaf certificate for every demo hostname
     sites/<host>/...    the static files of each site, in its own charset
@@ -15,7 +17,7 @@ Layout of ``out_dir``::
 Registry URLs: ``build_world`` writes them as a registry would (``http://host/``, ports
 80/443). The ports are only known once the server has bound its sockets, so
 :func:`xuncha.demo.server.serve_world` rewrites registry.xlsx and registry.csv with the real
-ports (``DemoServer.write_registry``). Everything except ca.pem and tls/ is a pure function
+ports (``DemoServer.write_registry``), in both 网址 and 采集地址 (new-media sources). Everything except ca.pem and tls/ is a pure function
 of (seed, as_of): the same inputs give byte-identical files.
 """
 
@@ -30,8 +32,9 @@ from pathlib import Path
 
 from xuncha.demo import assets
 from xuncha.demo.layout import SiteTree, build_tree
+from xuncha.demo.media import build_media
 from xuncha.demo.render import Rendered, footprint, render_site
-from xuncha.demo.sites import SITES, STUB_HOSTS, DemoSite
+from xuncha.demo.sites import MEDIA_HOSTS, SITES, STUB_HOSTS, DemoSite
 
 SEVERITIES_FORBIDDEN_ON_CLEAN = ("veto", "deduct")
 STALE_CLASSES = ("news", "notice", "policy", "periodic", "data")
@@ -48,6 +51,7 @@ class World:
     as_of: date | None = None
     seed: int = 2025
     hosts: dict[str, dict] = field(default_factory=dict)  # world.json "hosts"
+    repost_tasks: Path | None = None  # repost_tasks.json (title, url, deadline, targets)
 
     def site(self, sid: str) -> DemoSite:
         for s in self.sites:
@@ -58,8 +62,13 @@ class World:
 
 # --------------------------------------------------------------------------- manifest
 def manifest_entry(site: DemoSite) -> dict:
-    """What an inspection of ``site`` must (and must not) report."""
-    inspected = site.kind == "website" and site.status == "运行"
+    """What an inspection of ``site`` must (and must not) report.
+
+    New-media accounts are inspected (status 运行). ``inconclusive`` accounts must get at least
+    one inconclusive result (collection failed) and never a veto.
+    """
+    inspected = site.status == "运行" and (site.is_account or site.kind == "website")
+    forbid = list(SEVERITIES_FORBIDDEN_ON_CLEAN) if site.clean else ["veto"] if site.inconclusive else []
     return {
         "id": site.id,
         "name": site.reg_name,
@@ -77,7 +86,10 @@ def manifest_entry(site: DemoSite) -> dict:
         "serve": site.serve,
         "clean": site.clean,
         "expect": list(site.expect),
-        "forbid_severities": list(SEVERITIES_FORBIDDEN_ON_CLEAN) if site.clean else [],
+        "forbid_severities": forbid,
+        "inconclusive": site.inconclusive,
+        "source": site.source,
+        "note": site.note,
         "may": list(site.may),
         "planted": [{"code": c, "what": w} for c, w in site.planted],
         "skip_reason": site.skip_reason,
@@ -88,25 +100,29 @@ MANIFEST: dict[str, dict] = {s.id: manifest_entry(s) for s in SITES}
 
 
 # --------------------------------------------------------------------------- registry
-REGISTRY_HEADERS_EN = ("id", "kind", "name", "url", "owner", "region", "category", "status", "no_service_function")
-REGISTRY_HEADERS_CN = ("网站标识码", "类型", "名称", "网址", "主管单位", "地区", "类别", "状态", "无办事服务功能")
+REGISTRY_HEADERS_EN = ("id", "kind", "name", "url", "owner", "region", "category", "status", "no_service_function",
+                       "source")
+REGISTRY_HEADERS_CN = ("网站标识码", "类型", "名称", "网址", "主管单位", "地区", "类别", "状态", "无办事服务功能", "采集地址")
 
 
-def registry_rows(sites: list[DemoSite], urls: dict[str, str] | None = None) -> list[tuple[str, ...]]:
+def registry_rows(sites: list[DemoSite], urls: dict[str, str] | None = None,
+                  sources: dict[str, str] | None = None) -> list[tuple[str, ...]]:
+    """One row per target; ``urls`` / ``sources`` override 网址 / 采集地址 (real ports)."""
     urls = urls or {}
+    sources = sources or {}
     return [
         (s.id, s.kind, s.reg_name, urls.get(s.id, s.canonical_url), s.owner, s.region, s.category, s.status,
-         "是" if s.no_service_function else "否")
+         "是" if s.no_service_function else "否", sources.get(s.id, s.source))
         for s in sites
     ]
 
 
-def write_registry_files(world: World, urls: dict[str, str] | None = None) -> None:
+def write_registry_files(world: World, urls: dict[str, str] | None = None, sources: dict[str, str] | None = None) -> None:
     """(Re)write registry.xlsx (Chinese headers) and registry.csv (English headers)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    rows = registry_rows(world.sites, urls)
+    rows = registry_rows(world.sites, urls, sources)
     wb = Workbook()
     ws = wb.active
     ws.title = "网站名录"
@@ -116,7 +132,7 @@ def write_registry_files(world: World, urls: dict[str, str] | None = None) -> No
     for r in rows:
         ws.append(list(r))
         ws.cell(row=ws.max_row, column=1).number_format = "@"  # 网站标识码 is text, not a number
-    for col, width in zip("ABCDEFGHI", (16, 10, 30, 46, 30, 24, 14, 8, 14), strict=True):
+    for col, width in zip("ABCDEFGHIJ", (16, 10, 30, 46, 30, 24, 14, 8, 14, 60), strict=True):
         ws.column_dimensions[col].width = width
     fixed = datetime(world.as_of.year, world.as_of.month, world.as_of.day) if world.as_of else datetime(2020, 1, 1)
     wb.properties.created = fixed
@@ -261,15 +277,17 @@ def build_world(out_dir: Path, as_of: date, seed: int = 2025) -> World:
                 entry["cloak"] = {"paths": ["/", "/index.html"], "file": "spider.html"}
         if site.kind == "website" and site.serve != "none":
             hosts[site.host] = entry
-    world_json = {"as_of": as_of.isoformat(), "seed": seed, "hosts": hosts, "stubs": list(STUB_HOSTS)}
+    facts.update(build_media(root, as_of, seed))
+    world_json = {"as_of": as_of.isoformat(), "seed": seed, "hosts": hosts, "stubs": list(STUB_HOSTS),
+                  "media": list(MEDIA_HOSTS)}
     (root / "world.json").write_text(json.dumps(world_json, ensure_ascii=False, indent=1), encoding="utf-8")
     manifest = {s.id: manifest_entry(s) | {"facts": facts.get(s.id, {})} for s in sites}
     (root / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    names = [h for h, e in hosts.items() if e["serve"] in ("site", "503")] + list(STUB_HOSTS)
+    names = [h for h, e in hosts.items() if e["serve"] in ("site", "503")] + list(STUB_HOSTS) + list(MEDIA_HOSTS)
     ca_pem = write_tls(root, names, as_of)
     world = World(
         root=root, sites=sites, registry_xlsx=root / "registry.xlsx", registry_csv=root / "registry.csv",
-        manifest=manifest, ca_pem=ca_pem, as_of=as_of, seed=seed, hosts=hosts,
+        manifest=manifest, ca_pem=ca_pem, as_of=as_of, seed=seed, hosts=hosts, repost_tasks=root / "repost_tasks.json",
     )
     write_registry_files(world)
     return world
@@ -283,5 +301,5 @@ def load_world(root: Path) -> World:
     return World(
         root=root, sites=list(SITES), registry_xlsx=root / "registry.xlsx", registry_csv=root / "registry.csv",
         manifest=manifest, ca_pem=root / "ca.pem", as_of=date.fromisoformat(data["as_of"]), seed=int(data["seed"]),
-        hosts=data["hosts"],
+        hosts=data["hosts"], repost_tasks=root / "repost_tasks.json" if (root / "repost_tasks.json").exists() else None,
     )

@@ -34,7 +34,7 @@ FAMILY_LABELS = {
     "content": "内容正确性",
     "security": "安全（暗链、篡改）",
     "privacy": "个人信息保护",
-    "media": "政务新媒体",
+    "media": "新媒体问题",
     "other": "其他",
 }
 
@@ -156,7 +156,7 @@ def write_summary_xlsx(results: list[TargetResult], path: Path, *, as_of: dateti
 
     accounts = [r for r in results if r.target.kind != "website"]
     if accounts:
-        sh = wb.create_sheet("政务新媒体")
+        sh = wb.create_sheet("政务新媒体账号")
         sh.append(["账号ID", "名称", "平台", "主管单位", "地区", "是否检查", "结论", "采集状态", "采集说明",
                    "最新发布时间", "单项否决", "疑似否决（待人工确认）", "扣分项数"])
         for r in accounts:

@@ -93,6 +93,15 @@ def _text(el: Element, *names: str) -> str:
     return (c.text or "").strip() if c is not None else ""
 
 
+_PINNED_MARKS = frozenset({"置顶", "pinned", "top", "sticky"})
+
+
+def _pinned(el: Element) -> bool:
+    """A pinned item: ``<category>置顶</category>`` (RSS) or ``<category term="置顶"/>`` (Atom)."""
+    return any(_local(c.tag) == "category" and ((c.text or c.get("term") or "").strip().lower() in _PINNED_MARKS)
+               for c in el)
+
+
 def _rss_items(channel: Element) -> list[Post]:
     posts: list[Post] = []
     for item in channel:
@@ -107,6 +116,7 @@ def _rss_items(channel: Element) -> list[Post]:
             title=H.html_to_text(_text(item, "title")),
             text=H.html_to_text(html),
             published_at=parse_feed_date(_text(item, "pubDate", "date", "published", "updated")),
+            pinned=_pinned(item),
             links=H.links_in_html(html),
         ))
     return posts
@@ -136,6 +146,7 @@ def _atom_entries(feed: Element) -> list[Post]:
             title=H.html_to_text(_text(entry, "title")),
             text=H.html_to_text(html),
             published_at=parse_feed_date(_text(entry, "published") or _text(entry, "updated")),
+            pinned=_pinned(entry),
             links=H.links_in_html(html),
         ))
     return posts
