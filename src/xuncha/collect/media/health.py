@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from html import unescape
 from typing import TYPE_CHECKING
 
 from selectolax.lexbor import LexborHTMLParser
@@ -132,16 +133,25 @@ def worst(a: tuple[str, str] | None, b: tuple[str, str] | None) -> tuple[str, st
 
 
 # --------------------------------------------------------------------------- text
+_DROP = re.compile(r"<(script|style|template)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
+_TAG = re.compile(r"<[^>]*>")
+
+
 def html_to_text(html: str) -> str:
-    """Readable text of a post's HTML body (feeds' CDATA, Weibo's ``text``), spaces collapsed."""
+    """Readable text of a post's HTML body (feeds' CDATA, Weibo's ``text``), spaces collapsed.
+
+    Post bodies are small fragments: a regex tag strip plus ``html.unescape`` gives the same text
+    as a full parser at a fraction of its cost (creating a Lexbor document costs ~0.8 ms, which
+    dominated a 2,000-account run: bench/media.py).
+    """
     if not html:
         return ""
     if "<" not in html and "&" not in html:
         return " ".join(html.split())
-    tree = LexborHTMLParser(f"<body>{_BLOCK_END.sub(lambda m: m.group(0) + ' ', html)}</body>")
-    body = tree.body
-    text = body.text(separator="") if body is not None else ""
-    return " ".join(text.split())
+    text = _DROP.sub(" ", html)
+    text = _BLOCK_END.sub(lambda m: m.group(0) + " ", text)
+    text = _TAG.sub("", text)
+    return " ".join(unescape(text).split())
 
 
 def links_in_html(html: str) -> list[str]:
