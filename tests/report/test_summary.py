@@ -78,3 +78,11 @@ def test_candidates_awaiting_confirmation_do_not_fail_a_site(tmp_path: Path) -> 
     # once confirmed by an inspector it vetoes
     cand.needs_confirmation = False
     assert res.veto_codes == ["W.VETO.SERIOUS_ERROR"]
+
+
+def test_platform_breakdown_when_accounts_are_inspected() -> None:
+    acct = TargetResult(Target("gh_1", "wechat", "青山发布", "https://mp.example/1", owner="青山市新闻办"),
+                        findings=[_f("gh_1", "M.VETO.STALE", "veto", "近14天未更新")], health="ok")
+    md = summary_markdown([*_results(), acct], as_of=AS_OF, run_id=3)
+    assert "检查网站 2 个、政务新媒体账号 1 个，共 3 个" in md
+    assert "| 网站 | 2 | 1 | 0 | 50.0% |" in md and "| 微信 | 1 | 1 | 0 | 0.0% |" in md

@@ -778,3 +778,70 @@ def account_dormant(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.finding(code, "advisory", url,
                           f"近{DORMANT_DAYS}天的{len(quarter)}条内容均为转发，无原创内容，疑似僵尸号（标准待核实）",
                           reason="reposts_only", posts=len(quarter))
+
+
+_SECRET_MARK = re.compile(r"(绝密|机密|秘密)\s*★")
+_HIJACK_CATEGORIES = frozenset({"gambling", "porn", "drugs", "fraud", "ads"})
+HIJACK_WINDOW_DAYS = 3  # [U] product default: a burst is ≥ HIJACK_MIN_POSTS such posts in 3 days
+HIJACK_MIN_POSTS = 3
+
+
+@check(
+    "M.VETO.SECURITY",
+    title="安全、泄密事故（账号被盗用、泄露国家秘密）",
+    family="media",
+    indicator="国办秘函〔2019〕19号 政务新媒体单项否决：安全、泄密事故等严重问题",
+    kinds=MEDIA_KINDS,
+)
+def account_security(ctx: CheckContext) -> Iterator[Finding]:
+    """M.VETO.SECURITY — 泄露国家秘密；账号被盗用、发布非本单位内容（候选，需人工确认）.
+
+    What: (1) a post carrying a 密级 mark (秘密★ / 机密★ / 绝密★); (2) hijack evidence: a burst of
+    commercial, gambling, porn, drug or fraud posts (≥ 3 posts within 3 days whose text hits those
+    lexicons) that a government account would never publish. Each finding is a candidate that needs
+    an inspector's confirmation before it vetoes. An account whose data cannot be trusted is
+    inconclusive. (Name/avatar changes are compared with the registry under M.REGISTRY.MISMATCH.)
+    Why: 国办秘函〔2019〕19号 政务新媒体单项否决「安全、泄密事故等严重问题」: 泄露国家秘密, 账号被
+    盗用或发布非本单位内容 (indicators.md §3.1).
+    Example: 3 posts on 03-10..03-12 advertising 百家乐/注册送彩金 ⇒ candidate
+    "2025-03-10 至 2025-03-12 连续发布 3 条赌博、诈骗类内容，疑似账号被盗用".
+    """
+    from xuncha.text.lexicon import default_lexicon
+
+    code = "M.VETO.SECURITY"
+    bad = _untrusted(ctx, code)
+    if bad is not None:
+        yield bad
+        return
+    acc = ctx.account
+    assert acc is not None
+    for post in acc.posts:
+        if post.deleted:
+            continue
+        m = _SECRET_MARK.search(f"{post.title} {post.text}")
+        if m:
+            yield ctx.finding(code, "veto", post.url or _account_url(ctx),
+                              f"{_label(post)}含密级标志「{m.group(0)}」，疑似泄露国家秘密",
+                              needs_confirmation=True, kind="secret_mark", mark=m.group(0))
+    lexicon = default_lexicon()
+    posts = [p for p in acc.posts if not p.deleted and p.published_at is not None]
+    texts = [f"{p.title} {p.text}" for p in posts]
+    spam: list[tuple[Post, list[str]]] = []
+    for post, matches in zip(posts, lexicon.find_many(texts), strict=True):
+        words = [mt.text for mt in matches if mt.term.category in _HIJACK_CATEGORIES]
+        if words:
+            spam.append((post, words))
+    spam.sort(key=lambda pw: pw[0].published_at)  # type: ignore[arg-type, return-value]
+    for i in range(len(spam)):
+        start = spam[i][0].published_at
+        burst = [pw for pw in spam[i:] if pw[0].published_at - start <= timedelta(days=HIJACK_WINDOW_DAYS)]  # type: ignore[operator]
+        if len(burst) >= HIJACK_MIN_POSTS:
+            words = list(dict.fromkeys(w for _, ws in burst for w in ws))[:5]
+            first, last = burst[0][0].published_at, burst[-1][0].published_at
+            yield ctx.finding(
+                code, "veto", burst[0][0].url or _account_url(ctx),
+                f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d} 连续发布 {len(burst)} 条商业、赌博或诈骗类内容"
+                f"（{'、'.join(f'「{w}」' for w in words)}），疑似账号被盗用",
+                needs_confirmation=True, kind="hijack_burst", posts=[p.url for p, _ in burst], words=words,
+            )
+            break

@@ -208,6 +208,16 @@ def summary_markdown(results: list[TargetResult], *, as_of: datetime, run_id: in
         f"{t.with_inconclusive} 个网站有需人工确认的事项。",
         "",
     ]
+    if accounts:
+        lines += ["## 分平台情况", "", "| 平台 | 检查数 | 不合格 | 待确认 | 合格率 |", "|---|---|---|---|---|"]
+        by_kind: dict[str, list[TargetResult]] = {}
+        for r in sites + accounts:
+            by_kind.setdefault(r.target.kind, []).append(r)
+        for kind, rs in by_kind.items():
+            failed = sum(1 for r in rs if r.veto_codes)
+            pending = sum(1 for r in rs if not r.veto_codes and r.pending_codes)
+            lines.append(f"| {KIND_LABELS.get(kind, kind)} | {len(rs)} | {failed} | {pending} | {(len(rs) - failed) / len(rs):.1%} |")
+        lines.append("")
     code_counts: Counter[str] = Counter()
     code_targets: dict[str, set[str]] = {}
     for r in results:
