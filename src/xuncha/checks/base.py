@@ -77,6 +77,14 @@ class CheckContext:
     repost_tasks: list[dict[str, object]] = field(default_factory=list)  # {title, url, deadline, targets}
 
     @property
+    def target_url(self) -> str:
+        """Where a target-level finding points: the crawled home URL, else the registry URL,
+        else the account's collection source."""
+        if self.snapshot is not None:
+            return self.snapshot.home_url
+        return self.target.url or (self.account.source if self.account is not None else "")
+
+    @property
     def today(self) -> date:
         return self.as_of.astimezone(TZ).date()
 
@@ -119,12 +127,11 @@ def run_checks(ctx: CheckContext, codes: Iterable[str] | None = None) -> list[Fi
             out.extend(spec.func(ctx))
         except Exception as exc:  # noqa: BLE001 - one broken check must not hide the others
             tb = traceback.extract_tb(exc.__traceback__)[-1]
-            url = ctx.snapshot.home_url if ctx.snapshot is not None else ctx.target.url
             out.append(
                 ctx.finding(
                     spec.code,
                     "inconclusive",
-                    url,
+                    ctx.target_url,
                     f"检查程序出错，无法判断：{type(exc).__name__}: {exc}",
                     error=f"{tb.filename}:{tb.lineno}",
                 )

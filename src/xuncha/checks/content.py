@@ -9,10 +9,12 @@ veto (indicators.md §1: "Automated detection produces candidates").
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
 
 from xuncha.checks.base import CheckContext, check
-from xuncha.model import Finding, PageText, TextSegment
+from xuncha.model import Finding
 
 VARIANT_CONFIDENCE = 0.7  # typo hits below this are non-recommended variant forms
 MAX_FINDINGS_PER_CODE = 30  # per site: an inspector reads every one; the rest are counted
@@ -23,11 +25,42 @@ CATEGORY_LABELS = {
 }
 
 
-def _where(pt: PageText, seg: TextSegment) -> str:
-    if pt.source == "attachment":
-        name = pt.title or pt.url.rsplit("/", 1)[-1]
-        return f"附件「{name}」{seg.location}"
-    return f"页面{seg.location}"
+@dataclass(frozen=True)
+class TextUnit:
+    """One piece of text a content check reads, from a page, an attachment or a post.
+
+    Website and account checks share the engines through these units: ``group`` names the page,
+    attachment or post in evidence ("页面", "附件「名单.xlsx」", "内容「标题」（2025-03-10）"),
+    ``location`` the place inside it, ``as_of`` the date dated rules judge it at (its own date,
+    never later than the monitoring point), ``extra`` detail copied into every finding.
+    """
+
+    url: str
+    group: str
+    location: str
+    text: str
+    as_of: date
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def where(self) -> str:
+        return f"{self.group}{self.location}"
+
+
+def site_units(ctx: CheckContext) -> list[TextUnit]:
+    """Units of every crawled page and attachment (an attachment cut short still has the text
+    read before the cut)."""
+    assert ctx.site is not None
+    out: list[TextUnit] = []
+    for pt in ctx.site.texts:
+        as_of = pt.date if pt.date and pt.date <= ctx.today else ctx.today
+        if pt.source == "attachment":
+            group = f"附件「{pt.title or pt.url.rsplit('/', 1)[-1]}」"
+        else:
+            group = "页面"
+        extra = {"source": pt.source, "source_url": pt.source_url}
+        out.extend(TextUnit(pt.url, group, seg.location, seg.text, as_of, extra) for seg in pt.segments)
+    return out
 
 
 def _snippet(text: str, start: int, end: int, width: int = 15) -> str:
@@ -42,31 +75,106 @@ def _snippet(text: str, start: int, end: int, width: int = 15) -> str:
     return f"{'…' if start > width else ''}{left}【{text[start:end]}】{right}{'…' if end + width < len(text) else ''}"
 
 
-def _lexicon_hits(lexicon: object, ctx: CheckContext) -> Iterator[tuple[PageText, TextSegment, list]]:
-    """(page, segment, matches) with one engine call per page (per-call overhead dominates on
-    short segments: bench/text.py)."""
-    for pt in ctx.site.texts:
-        if not pt.segments:
-            continue
-        for seg, matches in zip(pt.segments, lexicon.find_many([s.text for s in pt.segments]), strict=True):  # type: ignore[attr-defined]
+def by_group(units: list[TextUnit]) -> Iterator[list[TextUnit]]:
+    """Consecutive units of one page/attachment/post (engines are called once per group: the
+    per-call overhead dominates on short segments, bench/text.py)."""
+    for _key, grp in groupby(units, key=lambda u: (u.url, u.group)):
+        yield list(grp)
+
+
+def _lexicon_hits(lexicon: object, units: list[TextUnit]) -> Iterator[tuple[TextUnit, list]]:
+    for grp in by_group(units):
+        for unit, matches in zip(grp, lexicon.find_many([u.text for u in grp]), strict=True):  # type: ignore[attr-defined]
             if matches:
-                yield pt, seg, matches
+                yield unit, matches
 
 
-def _capped(ctx: CheckContext, code: str, found: list[Finding]) -> Iterator[Finding]:
+def capped(ctx: CheckContext, code: str, found: list[Finding], url: str) -> Iterator[Finding]:
+    """At most MAX_FINDINGS_PER_CODE findings, then one advisory counting the rest."""
     yield from found[:MAX_FINDINGS_PER_CODE]
     if len(found) > MAX_FINDINGS_PER_CODE:
         yield ctx.finding(
-            code, "advisory", ctx.snapshot.home_url,
+            code, "advisory", url,
             f"另有 {len(found) - MAX_FINDINGS_PER_CODE} 处同类问题未逐条列出（共 {len(found)} 处）",
             omitted=len(found) - MAX_FINDINGS_PER_CODE,
         )
 
 
-def _texts(ctx: CheckContext) -> Iterator[tuple[PageText, TextSegment]]:
-    for pt in ctx.site.texts:  # an attachment cut short still has the text read before the cut
-        for seg in pt.segments:
-            yield pt, seg
+def serious_error_findings(ctx: CheckContext, code: str, units: list[TextUnit]) -> list[Finding]:
+    """Political-expression candidates per hit, and prohibited-content candidates grouped per
+    page/post and category; all need an inspector's confirmation."""
+    from xuncha.text.lexicon import default_lexicon
+    from xuncha.text.political import default_checker
+
+    political = default_checker()
+    found: list[Finding] = []
+    for u in units:
+        for c in political.check(u.text, u.as_of):
+            found.append(ctx.finding(
+                code, "veto", u.url,
+                f"{u.where}疑似{c.explanation}：{_snippet(u.text, c.start, c.end)}，建议改为「{c.suggestion}」"
+                + ("（依据待核实）" if not c.verified else ""),
+                needs_confirmation=True, kind=c.kind, found=c.found, suggestion=c.suggestion,
+                location=u.location, **u.extra,
+            ))
+    prohibited: dict[tuple[str, str], tuple[TextUnit, object, dict[str, None]]] = {}
+    for u, matches in _lexicon_hits(default_lexicon(), units):
+        for m in matches:
+            if m.term.category not in _SERIOUS_CATEGORIES or m.term.severity != "veto":
+                continue
+            entry = prohibited.setdefault((u.url, m.term.category), (u, m, {}))
+            entry[2].setdefault(m.text, None)  # ordered set of distinct terms
+    for (url, category), (u, first, terms) in prohibited.items():
+        label = CATEGORY_LABELS.get(category, category)
+        words = "、".join(f"「{t}」" for t in list(terms)[:6]) + (" 等" if len(terms) > 6 else "")
+        found.append(ctx.finding(
+            code, "veto", url,
+            f"{u.where}出现疑似{label}内容 {words}：{_snippet(u.text, first.start, first.end)}",  # type: ignore[attr-defined]
+            needs_confirmation=True, kind="prohibited", category=category, found=list(terms),
+            location=u.location, **u.extra,
+        ))
+    return found
+
+
+def typo_findings(ctx: CheckContext, code: str, units: list[TextUnit]) -> list[Finding]:
+    """One finding per typo hit; non-recommended variant forms are advisory."""
+    from xuncha.text.typos import default_checker
+
+    checker = default_checker()
+    found: list[Finding] = []
+    for u in units:
+        for h in checker.check(u.text):
+            if h.confidence < VARIANT_CONFIDENCE:  # 非推荐词形 (部份→部分): a hint, not a typo
+                severity, what = "advisory", "使用了非推荐词形"
+            else:
+                severity, what = "deduct", "疑似错别字"
+            found.append(ctx.finding(
+                code, severity, u.url,
+                f"{u.where}{what}：{_snippet(u.text, h.start, h.end)}，应为「{h.suggestion}」",
+                found=h.found, suggestion=h.suggestion, rule=h.rule, location=u.location, **u.extra,
+            ))
+    return found
+
+
+def sensitive_findings(ctx: CheckContext, code: str, units: list[TextUnit]) -> list[Finding]:
+    """Lexicon terms below veto severity (veto-level ones are serious-error candidates)."""
+    from xuncha.text.lexicon import default_lexicon
+
+    lexicon = default_lexicon()
+    found: list[Finding] = []
+    for u, matches in _lexicon_hits(lexicon, units):
+        for m in matches:
+            if m.term.severity == "veto":
+                continue
+            severity = "advisory" if m.term.severity == "advisory" else "deduct"
+            label = CATEGORY_LABELS.get(m.term.category, m.term.category)
+            found.append(ctx.finding(
+                code, severity, u.url,
+                f"{u.where}出现疑似{label}类信息：{_snippet(u.text, m.start, m.end)}",
+                category=m.term.category, found=m.text, location=u.location, lexicon=lexicon.fingerprint,
+                **u.extra,
+            ))
+    return found
 
 
 @check(
@@ -88,42 +196,8 @@ def serious_expression_error(ctx: CheckContext) -> Iterator[Finding]:
     发布或链接反动、暴力、色情等内容 (indicators.md §1).
     Example: "国务院总理李墙出席…" ⇒ candidate "疑似领导人姓名错误「李墙」，应为「李强」".
     """
-    from xuncha.text.lexicon import default_lexicon
-    from xuncha.text.political import default_checker
-
-    political = default_checker()
-    lexicon = default_lexicon()
     code = "W.VETO.SERIOUS_ERROR"
-    found: list[Finding] = []
-    prohibited: dict[tuple[str, str], tuple[PageText, TextSegment, object, dict[str, None]]] = {}
-    for pt, seg in _texts(ctx):
-        as_of: date = pt.date if pt.date and pt.date <= ctx.today else ctx.today
-        for c in political.check(seg.text, as_of):
-            found.append(ctx.finding(
-                code, "veto", pt.url,
-                f"{_where(pt, seg)}疑似{c.explanation}：{_snippet(seg.text, c.start, c.end)}，建议改为「{c.suggestion}」"
-                + ("（依据待核实）" if not c.verified else ""),
-                needs_confirmation=True, kind=c.kind, found=c.found, suggestion=c.suggestion,
-                location=seg.location, source=pt.source,
-            ))
-    for pt, seg, matches in _lexicon_hits(lexicon, ctx):
-        for m in matches:
-            if m.term.category not in _SERIOUS_CATEGORIES or m.term.severity != "veto":
-                continue
-            key = (pt.url, m.term.category)
-            if key not in prohibited:
-                prohibited[key] = (pt, seg, m, {})
-            prohibited[key][3].setdefault(m.text, None)  # ordered set of distinct terms
-    for (url, category), (pt, seg, first, terms) in prohibited.items():
-        label = CATEGORY_LABELS.get(category, category)
-        words = "、".join(f"「{t}」" for t in list(terms)[:6]) + (" 等" if len(terms) > 6 else "")
-        found.append(ctx.finding(
-            code, "veto", url,
-            f"{_where(pt, seg)}出现疑似{label}内容 {words}：{_snippet(seg.text, first.start, first.end)}",
-            needs_confirmation=True, kind="prohibited", category=category, found=list(terms),
-            location=seg.location, source=pt.source,
-        ))
-    yield from _capped(ctx, code, found)
+    yield from capped(ctx, code, serious_error_findings(ctx, code, site_units(ctx)), ctx.target_url)
 
 
 @check(
@@ -143,23 +217,8 @@ def typos(ctx: CheckContext) -> Iterator[Finding]:
     (Sichuan, Inner Mongolia) list 错别字 by unit (indicators.md §2.2, §3.3).
     Example: "为做好按装工作" ⇒ "错别字「按装」，应为「安装」".
     """
-    from xuncha.text.typos import default_checker
-
-    checker = default_checker()
     code = "W.CONTENT.TYPO"
-    found: list[Finding] = []
-    for pt, seg in _texts(ctx):
-        for h in checker.check(seg.text):
-            if h.confidence < VARIANT_CONFIDENCE:  # 非推荐词形 (部份→部分): a hint, not a typo
-                severity, what = "advisory", "使用了非推荐词形"
-            else:
-                severity, what = "deduct", "疑似错别字"
-            found.append(ctx.finding(
-                code, severity, pt.url,
-                f"{_where(pt, seg)}{what}：{_snippet(seg.text, h.start, h.end)}，应为「{h.suggestion}」",
-                found=h.found, suggestion=h.suggestion, rule=h.rule, location=seg.location, source=pt.source,
-            ))
-    yield from _capped(ctx, code, found)
+    yield from capped(ctx, code, typo_findings(ctx, code, site_units(ctx)), ctx.target_url)
 
 
 @check(
@@ -179,21 +238,5 @@ def sensitive_words(ctx: CheckContext) -> Iterator[Finding]:
     §2.2, §3.3).
     Example: "代开发票 联系QQ" in an old article ⇒ "出现疑似诈骗类信息「代开发票」".
     """
-    from xuncha.text.lexicon import default_lexicon
-
-    lexicon = default_lexicon()
     code = "W.CONTENT.SENSITIVE"
-    found: list[Finding] = []
-    for pt, seg, matches in _lexicon_hits(lexicon, ctx):
-        for m in matches:
-            if m.term.severity == "veto":
-                continue  # reported as W.VETO.SERIOUS_ERROR candidates
-            severity = "advisory" if m.term.severity == "advisory" else "deduct"
-            label = CATEGORY_LABELS.get(m.term.category, m.term.category)
-            found.append(ctx.finding(
-                code, severity, pt.url,
-                f"{_where(pt, seg)}出现疑似{label}类信息：{_snippet(seg.text, m.start, m.end)}",
-                category=m.term.category, found=m.text, location=seg.location, source=pt.source,
-                lexicon=lexicon.fingerprint,
-            ))
-    yield from _capped(ctx, code, found)
+    yield from capped(ctx, code, sensitive_findings(ctx, code, site_units(ctx)), ctx.target_url)

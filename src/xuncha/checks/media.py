@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
@@ -23,12 +22,13 @@ from urllib.parse import urlsplit
 
 from xuncha.checks.base import CheckContext, check
 from xuncha.checks.content import (
-    _SERIOUS_CATEGORIES,
-    CATEGORY_LABELS,
-    MAX_FINDINGS_PER_CODE,
-    VARIANT_CONFIDENCE,
-    _snippet,
+    TextUnit,
+    capped,
+    sensitive_findings,
+    serious_error_findings,
+    typo_findings,
 )
+from xuncha.checks.privacy import pii_findings
 from xuncha.collect.media.health import TRUSTWORTHY, fresh_posts
 from xuncha.model import AccountSnapshot, Finding, Post
 from xuncha.settings import TZ
@@ -65,10 +65,6 @@ def _day(dt: datetime) -> date:
     return dt.astimezone(TZ).date()
 
 
-def _account_url(ctx: CheckContext) -> str:
-    return ctx.target.url or (ctx.account.source if ctx.account is not None else "")
-
-
 def _untrusted(ctx: CheckContext, code: str) -> Finding | None:
     """An inconclusive finding when the account's data cannot be judged, else None."""
     acc = ctx.account
@@ -77,7 +73,7 @@ def _untrusted(ctx: CheckContext, code: str) -> Finding | None:
     if acc.health in TRUSTWORTHY:
         return None
     why = acc.health_detail or acc.health
-    return ctx.finding(code, "inconclusive", _account_url(ctx),
+    return ctx.finding(code, "inconclusive", ctx.target_url,
                        f"账号数据采集异常（{why}），无法判断", health=acc.health)
 
 
@@ -101,37 +97,19 @@ def _label(post: Post) -> str:
     return f"「{redact(title) or '无标题'}」（{when}）"
 
 
-def _capped(ctx: CheckContext, code: str, found: list[Finding]) -> Iterator[Finding]:
-    yield from found[:MAX_FINDINGS_PER_CODE]
-    if len(found) > MAX_FINDINGS_PER_CODE:
-        yield ctx.finding(
-            code, "advisory", _account_url(ctx),
-            f"另有 {len(found) - MAX_FINDINGS_PER_CODE} 处同类问题未逐条列出（共 {len(found)} 处）",
-            omitted=len(found) - MAX_FINDINGS_PER_CODE,
-        )
-
-
-def _segments(acc: AccountSnapshot) -> list[tuple[Post, str, str]]:
-    """(post, location, text) for every non-deleted post's title and text."""
-    out: list[tuple[Post, str, str]] = []
-    for p in acc.posts:
+def _post_units(ctx: CheckContext) -> list[TextUnit]:
+    """Title and text of every non-deleted post, judged at the post's own date."""
+    assert ctx.account is not None
+    out: list[TextUnit] = []
+    for p in ctx.account.posts:
         if p.deleted:
             continue
+        group, as_of = f"内容{_label(p)}", _post_date(p, ctx.today)
         if p.title.strip():
-            out.append((p, "标题", p.title))
+            out.append(TextUnit(p.url, group, "标题", p.title, as_of))
         if p.text.strip():
-            out.append((p, "正文", p.text))
+            out.append(TextUnit(p.url, group, "正文", p.text, as_of))
     return out
-
-
-def _post_snippet(text: str, start: int, end: int) -> str:
-    """:func:`xuncha.checks.content._snippet` over the whole text redacted first, so that a
-    personal number cut by the snippet window cannot show its first digits. Masking usually
-    keeps the length (offsets stay valid); when it does not, the window-wise redaction is used."""
-    from xuncha.text.pii import redact
-
-    safe = redact(text)
-    return _snippet(safe if len(safe) == len(text) else text, start, end)
 
 
 def _post_date(post: Post, today: date) -> date:
@@ -216,11 +194,11 @@ def account_stale(ctx: CheckContext) -> Iterator[Finding]:
     note = f"；另有 {len(ignored)} 条置顶、已删除、无日期或日期晚于监测时间的内容不计入" if ignored else ""
     if counted:
         newest = counted[0]
-        yield ctx.finding(code, "veto", _account_url(ctx), f"{span}，最近一次发布为{_label(newest)}{note}",
+        yield ctx.finding(code, "veto", ctx.target_url, f"{span}，最近一次发布为{_label(newest)}{note}",
                           newest=_day(newest.published_at).isoformat(), newest_url=newest.url,  # type: ignore[arg-type]
                           window_days=STALE_DAYS)
     else:
-        yield ctx.finding(code, "veto", _account_url(ctx), f"{span}，采集源中没有可计入的发布内容{note}",
+        yield ctx.finding(code, "veto", ctx.target_url, f"{span}，采集源中没有可计入的发布内容{note}",
                           newest=None, window_days=STALE_DAYS)
 
 
@@ -258,7 +236,7 @@ def account_slow(ctx: CheckContext) -> Iterator[Finding]:
         age = (today - _day(newest.published_at)).days  # type: ignore[arg-type]
         if age > UPDATE_SLOW_DAYS:
             yield ctx.finding(
-                code, "deduct", _account_url(ctx),
+                code, "deduct", ctx.target_url,
                 f"最近一次发布为{_label(newest)}，距监测时间{age}天，超过{UPDATE_SLOW_DAYS}天（窗口待核实）",
                 age_days=age, window_days=UPDATE_SLOW_DAYS, newest_url=newest.url,
             )
@@ -268,7 +246,7 @@ def account_slow(ctx: CheckContext) -> Iterator[Finding]:
     if len(gaps) >= DEADLINE_GAP_MIN:
         shown = "、".join(f"{a.isoformat()}→{b.isoformat()}" for a, b in gaps[:5])
         yield ctx.finding(
-            code, "advisory", _account_url(ctx),
+            code, "advisory", ctx.target_url,
             f"近{PATTERN_WINDOW_DAYS}天内有{len(gaps)}次相邻发布间隔为{lo}至{hi}天（{shown}），"
             "疑似临近最后期限才更新",
             pattern="deadline", gaps=len(gaps),
@@ -308,14 +286,14 @@ def account_interaction(ctx: CheckContext) -> Iterator[Finding]:
         closed = "、".join(INTERACTION_LABELS.get(k, k) for k in known)
         unknown = [INTERACTION_LABELS.get(k, k) for k, v in acc.state.interaction.items() if v is None]
         tail = f"（{'、'.join(unknown)}情况未知）" if unknown else ""
-        yield ctx.finding(code, "veto", _account_url(ctx), f"未发现有效互动功能：{closed}均已关闭{tail}",
+        yield ctx.finding(code, "veto", ctx.target_url, f"未发现有效互动功能：{closed}均已关闭{tail}",
                           closed=sorted(known), unknown=sorted(k for k, v in acc.state.interaction.items() if v is None))
     elif posts:
-        yield ctx.finding(code, "veto", _account_url(ctx),
+        yield ctx.finding(code, "veto", ctx.target_url,
                           f"未发现有效互动功能：已采集的 {len(posts)} 条内容均关闭评论，且未发现其他互动渠道",
                           closed=["comments"], posts=len(posts))
     else:
-        yield ctx.finding(code, "inconclusive", _account_url(ctx), "未采集到评论、留言等互动功能信息，无法判断")
+        yield ctx.finding(code, "inconclusive", ctx.target_url, "未采集到评论、留言等互动功能信息，无法判断")
 
 
 # --------------------------------------------------------------------------- content
@@ -338,46 +316,12 @@ def account_serious_error(ctx: CheckContext) -> Iterator[Finding]:
     (indicators.md §3.1).
     Example: post "国务院总理李墙出席…" ⇒ candidate "疑似领导人姓名错误「李墙」，应为「李强」".
     """
-    from xuncha.text.lexicon import default_lexicon
-    from xuncha.text.political import default_checker
-
     code = "M.VETO.SERIOUS_ERROR"
     bad = _untrusted(ctx, code)
     if bad is not None:
         yield bad
         return
-    acc = ctx.account
-    assert acc is not None
-    political = default_checker()
-    lexicon = default_lexicon()
-    segs = _segments(acc)
-    found: list[Finding] = []
-    for post, where, text in segs:
-        for c in political.check(text, _post_date(post, ctx.today)):
-            found.append(ctx.finding(
-                code, "veto", post.url,
-                f"内容{_label(post)}{where}疑似{c.explanation}：{_post_snippet(text, c.start, c.end)}，建议改为「{c.suggestion}」"
-                + ("（依据待核实）" if not c.verified else ""),
-                needs_confirmation=True, kind=c.kind, found=c.found, suggestion=c.suggestion, location=where,
-            ))
-    grouped: dict[tuple[str, str], tuple[Post, str, str, object, dict[str, None]]] = {}
-    for (post, where, text), matches in zip(segs, lexicon.find_many([s[2] for s in segs]), strict=True):
-        for m in matches:
-            if m.term.category not in _SERIOUS_CATEGORIES or m.term.severity != "veto":
-                continue
-            key = (post.url, m.term.category)
-            if key not in grouped:
-                grouped[key] = (post, where, text, m, {})
-            grouped[key][4].setdefault(m.text, None)
-    for (_url, category), (post, where, text, first, terms) in grouped.items():
-        label = CATEGORY_LABELS.get(category, category)
-        words = "、".join(f"「{t}」" for t in list(terms)[:6]) + (" 等" if len(terms) > 6 else "")
-        found.append(ctx.finding(
-            code, "veto", post.url,
-            f"内容{_label(post)}{where}出现疑似{label}内容 {words}：{_post_snippet(text, first.start, first.end)}",  # type: ignore[attr-defined]
-            needs_confirmation=True, kind="prohibited", category=category, found=list(terms), location=where,
-        ))
-    yield from _capped(ctx, code, found)
+    yield from capped(ctx, code, serious_error_findings(ctx, code, _post_units(ctx)), ctx.target_url)
 
 
 @check(
@@ -397,29 +341,12 @@ def account_typos(ctx: CheckContext) -> Iterator[Finding]:
     new-media 错别字 by unit (indicators.md §3.3).
     Example: post text "已为小区按装智能门禁" ⇒ "疑似错别字「按装」，应为「安装」".
     """
-    from xuncha.text.typos import default_checker
-
     code = "M.CONTENT.TYPO"
     bad = _untrusted(ctx, code)
     if bad is not None:
         yield bad
         return
-    acc = ctx.account
-    assert acc is not None
-    checker = default_checker()
-    found: list[Finding] = []
-    for post, where, text in _segments(acc):
-        for h in checker.check(text):
-            if h.confidence < VARIANT_CONFIDENCE:
-                severity, what = "advisory", "使用了非推荐词形"
-            else:
-                severity, what = "deduct", "疑似错别字"
-            found.append(ctx.finding(
-                code, severity, post.url,
-                f"内容{_label(post)}{where}{what}：{_post_snippet(text, h.start, h.end)}，应为「{h.suggestion}」",
-                found=h.found, suggestion=h.suggestion, rule=h.rule, location=where,
-            ))
-    yield from _capped(ctx, code, found)
+    yield from capped(ctx, code, typo_findings(ctx, code, _post_units(ctx)), ctx.target_url)
 
 
 @check(
@@ -438,30 +365,12 @@ def account_sensitive(ctx: CheckContext) -> Iterator[Finding]:
     (indicators.md §3.3).
     Example: post "代开发票 联系QQ" ⇒ "出现疑似诈骗类信息「代开发票」".
     """
-    from xuncha.text.lexicon import default_lexicon
-
     code = "M.CONTENT.SENSITIVE"
     bad = _untrusted(ctx, code)
     if bad is not None:
         yield bad
         return
-    acc = ctx.account
-    assert acc is not None
-    lexicon = default_lexicon()
-    segs = _segments(acc)
-    found: list[Finding] = []
-    for (post, where, text), matches in zip(segs, lexicon.find_many([s[2] for s in segs]), strict=True):
-        for m in matches:
-            if m.term.severity == "veto":
-                continue
-            severity = "advisory" if m.term.severity == "advisory" else "deduct"
-            label = CATEGORY_LABELS.get(m.term.category, m.term.category)
-            found.append(ctx.finding(
-                code, severity, post.url,
-                f"内容{_label(post)}{where}出现疑似{label}类信息：{_post_snippet(text, m.start, m.end)}",
-                category=m.term.category, found=m.text, location=where, lexicon=lexicon.fingerprint,
-            ))
-    yield from _capped(ctx, code, found)
+    yield from capped(ctx, code, sensitive_findings(ctx, code, _post_units(ctx)), ctx.target_url)
 
 
 @check(
@@ -482,32 +391,12 @@ def account_privacy(ctx: CheckContext) -> Iterator[Finding]:
     (indicators.md §8).
     Example: post "公示：张三 身份证号 110105198001011234" ⇒ "含未脱敏个人信息：身份证号 1 处（如 正文 1101**********1234）".
     """
-    from xuncha.checks.privacy import KIND_LABELS, MAX_EXAMPLES
-    from xuncha.text.pii import find_pii_many
-
     code = "M.PRIVACY.LEAK"
     bad = _untrusted(ctx, code)
     if bad is not None:
         yield bad
         return
-    acc = ctx.account
-    assert acc is not None
-    segs = _segments(acc)
-    per_post: dict[int, tuple[Post, Counter[str], list[str]]] = {}
-    for (post, where, _text), hits in zip(segs, find_pii_many([s[2] for s in segs]), strict=True):
-        for hit in hits:
-            _p, counts, examples = per_post.setdefault(id(post), (post, Counter(), []))
-            counts[hit.kind] += 1
-            if len(examples) < MAX_EXAMPLES:
-                examples.append(f"{where} {hit.masked}")
-    found: list[Finding] = []
-    for post, counts, examples in per_post.values():
-        what = "、".join(f"{KIND_LABELS.get(k, k)} {n} 处" for k, n in counts.most_common())
-        found.append(ctx.finding(
-            code, "deduct", post.url, f"内容{_label(post)}含未脱敏个人信息：{what}（如 {'；'.join(examples)}）",
-            counts=dict(counts),
-        ))
-    yield from _capped(ctx, code, found)
+    yield from capped(ctx, code, pii_findings(ctx, code, _post_units(ctx)), ctx.target_url)
 
 
 # --------------------------------------------------------------------------- menu / links
@@ -569,7 +458,7 @@ def account_menu_broken(ctx: CheckContext) -> Iterator[Finding]:
         if why is None or key in seen:
             continue
         seen.add(key)
-        found.append(ctx.finding(code, "deduct", url or _account_url(ctx), f"菜单「{text or '未命名'}」：{why}",
+        found.append(ctx.finding(code, "deduct", url or ctx.target_url, f"菜单「{text or '未命名'}」：{why}",
                                  where="menu", text=text, link=url))
     for post in acc.posts:
         if post.deleted:
@@ -581,7 +470,7 @@ def account_menu_broken(ctx: CheckContext) -> Iterator[Finding]:
             seen.add(url)
             found.append(ctx.finding(code, "deduct", post.url, f"内容{_label(post)}中的链接「{url[:80]}」：{why}",
                                      where="post", link=url))
-    yield from _capped(ctx, code, found)
+    yield from capped(ctx, code, found, ctx.target_url)
 
 
 # --------------------------------------------------------------------------- registry
@@ -611,7 +500,7 @@ def account_registry_mismatch(ctx: CheckContext) -> Iterator[Finding]:
     acc = ctx.account
     if acc is None:
         return
-    t, st, url = ctx.target, acc.state, _account_url(ctx)
+    t, st, url = ctx.target, acc.state, ctx.target_url
     if st.display_name.strip() and t.name.strip() and normalize_site_name(st.display_name) != normalize_site_name(t.name):
         yield ctx.finding(code, "deduct", url, f"账号名称「{st.display_name}」与备案名称「{t.name}」不一致",
                           field="name", shown=st.display_name, filed=t.name)
@@ -735,7 +624,7 @@ def account_repost_missing(ctx: CheckContext) -> Iterator[Finding]:
                               f"转载任务「{name}」找到相应内容，但无法识别其发布时间，无法判断是否按时完成",
                               task=name, task_url=url, deadline=deadline.isoformat())
         else:
-            yield ctx.finding(code, "deduct", url or _account_url(ctx),
+            yield ctx.finding(code, "deduct", url or ctx.target_url,
                               f"转载任务「{name}」未完成：截止{deadline.isoformat()}，账号中未发现相应内容",
                               task=name, task_url=url, deadline=deadline.isoformat(), late=False)
 
@@ -766,7 +655,7 @@ def account_dormant(ctx: CheckContext) -> Iterator[Finding]:
     acc = ctx.account
     assert acc is not None
     quarter = _in_window(_counted(acc, ctx.as_of), ctx.today, DORMANT_DAYS)
-    url = _account_url(ctx)
+    url = ctx.target_url
     if not quarter:
         yield ctx.finding(code, "advisory", url, f"近{DORMANT_DAYS}天无任何发布，疑似僵尸号（标准待核实）",
                           reason="no_posts", posts=0)
@@ -820,7 +709,7 @@ def account_security(ctx: CheckContext) -> Iterator[Finding]:
             continue
         m = _SECRET_MARK.search(f"{post.title} {post.text}")
         if m:
-            yield ctx.finding(code, "veto", post.url or _account_url(ctx),
+            yield ctx.finding(code, "veto", post.url or ctx.target_url,
                               f"{_label(post)}含密级标志「{m.group(0)}」，疑似泄露国家秘密",
                               needs_confirmation=True, kind="secret_mark", mark=m.group(0))
     lexicon = default_lexicon()
@@ -839,7 +728,7 @@ def account_security(ctx: CheckContext) -> Iterator[Finding]:
             words = list(dict.fromkeys(w for _, ws in burst for w in ws))[:5]
             first, last = burst[0][0].published_at, burst[-1][0].published_at
             yield ctx.finding(
-                code, "veto", burst[0][0].url or _account_url(ctx),
+                code, "veto", burst[0][0].url or ctx.target_url,
                 f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d} 连续发布 {len(burst)} 条商业、赌博或诈骗类内容"
                 f"（{'、'.join(f'「{w}」' for w in words)}），疑似账号被盗用",
                 needs_confirmation=True, kind="hijack_burst", posts=[p.url for p, _ in burst], words=words,

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from xuncha.checks.base import CheckContext, check
 from xuncha.model import Finding
+
+if TYPE_CHECKING:
+    from xuncha.checks.content import TextUnit
 
 KIND_LABELS = {"id18": "身份证号", "id15": "身份证号（15位）", "mobile": "手机号", "bank_card": "银行卡号"}
 MAX_EXAMPLES = 3
@@ -36,11 +40,11 @@ def personal_data_leak(ctx: CheckContext) -> Iterator[Finding]:
     Example: 公示名单.xlsx 工作表「名单」C7 "51010119800101123X" ⇒
     "附件「公示名单.xlsx」含未脱敏个人信息：身份证号 12 处（如 工作表「名单」C7 5101**********123X）".
     """
-    from xuncha.text.pii import find_pii_many
+    from xuncha.checks.content import site_units
 
     code = "W.PRIVACY.LEAK"
     for pt in ctx.site.texts:
-        if pt.error and pt.source == "attachment":
+        if pt.error and pt.source == "attachment":  # a cut file's text is still scanned below
             name = pt.title or pt.url.rsplit("/", 1)[-1]
             partly = "，仅检查了已读取的部分" if pt.segments else "，未能检查其中的个人信息"
             yield ctx.finding(
@@ -48,23 +52,33 @@ def personal_data_leak(ctx: CheckContext) -> Iterator[Finding]:
                 f"附件「{name}」无法完整读取（{_error_label(pt.error)}）{partly}",
                 error=pt.error, source_url=pt.source_url,
             )
-            # a cut file still has the text read before the cut: scan it
+    yield from pii_findings(ctx, code, site_units(ctx))
+
+
+def pii_findings(ctx: CheckContext, code: str, units: list[TextUnit]) -> list[Finding]:
+    """One finding per page, attachment or post with unmasked personal numbers: counts per kind
+    and up to MAX_EXAMPLES masked examples with their location."""
+    from xuncha.checks.content import by_group
+    from xuncha.text.pii import find_pii_many
+
+    found: list[Finding] = []
+    for grp in by_group(units):
         counts: Counter[str] = Counter()
         examples: list[str] = []
-        for seg, hits in zip(pt.segments, find_pii_many([s.text for s in pt.segments]), strict=True):
+        for u, hits in zip(grp, find_pii_many([u.text for u in grp]), strict=True):
             for hit in hits:
                 counts[hit.kind] += 1
                 if len(examples) < MAX_EXAMPLES:
-                    examples.append(f"{seg.location} {hit.masked}")
+                    examples.append(f"{u.location} {hit.masked}")
         if not counts:
             continue
         what = "、".join(f"{KIND_LABELS.get(k, k)} {n} 处" for k, n in counts.most_common())
-        where = f"附件「{pt.title or pt.url.rsplit('/', 1)[-1]}」" if pt.source == "attachment" else "页面"
-        yield ctx.finding(
-            code, "deduct", pt.url,
-            f"{where}含未脱敏个人信息：{what}（如 {'；'.join(examples)}）",
-            counts=dict(counts), source=pt.source, source_url=pt.source_url,
-        )
+        found.append(ctx.finding(
+            code, "deduct", grp[0].url,
+            f"{grp[0].group}含未脱敏个人信息：{what}（如 {'；'.join(examples)}）",
+            counts=dict(counts), **grp[0].extra,
+        ))
+    return found
 
 
 _ERRORS = {
