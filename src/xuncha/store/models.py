@@ -164,21 +164,16 @@ class SnapshotRow(Base):
     notes: Mapped[list[str]] = mapped_column(Json, default=list)
 
 
-class PageRow(Base):
-    """One fetched URL (model.Page); its decoded text lives in ``bodies`` under text_hash."""
+class FetchedColumns:
+    """The columns of one fetched document (model.Page), shared by pages and account documents;
+    the decoded text lives in ``bodies`` under text_hash."""
 
-    __tablename__ = "pages"
-    __table_args__ = (sa.UniqueConstraint("snapshot_id", "seq"),)
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    snapshot_id: Mapped[int] = mapped_column(sa.ForeignKey("snapshots.id", ondelete="CASCADE"))
-    seq: Mapped[int] = mapped_column(sa.Integer)  # crawl order, 0 = home
     url: Mapped[str] = mapped_column(sa.Text)
     final_url: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[int | None] = mapped_column(sa.Integer)
     content_type: Mapped[str] = mapped_column(sa.Text, default="")
     encoding: Mapped[str] = mapped_column(sa.Text, default="")
-    body_hash: Mapped[str] = mapped_column(sa.Text, default="")  # crawler's, verbatim
+    body_hash: Mapped[str] = mapped_column(sa.Text, default="")  # the fetcher's, verbatim
     text_hash: Mapped[str | None] = mapped_column(sa.ForeignKey("bodies.hash"), index=True)
     size: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     truncated: Mapped[bool] = mapped_column(sa.Boolean, default=False)
@@ -191,6 +186,17 @@ class PageRow(Base):
     referrer: Mapped[str] = mapped_column(sa.Text, default="")
     role: Mapped[str] = mapped_column(sa.String(32), default="other")
     headers: Mapped[dict[str, str]] = mapped_column(Json, default=dict)
+
+
+class PageRow(FetchedColumns, Base):
+    """One fetched URL (model.Page); its decoded text lives in ``bodies`` under text_hash."""
+
+    __tablename__ = "pages"
+    __table_args__ = (sa.UniqueConstraint("snapshot_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(sa.ForeignKey("snapshots.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(sa.Integer)  # crawl order, 0 = home
     # A cloaking re-fetch (SiteSnapshot.cloaked, as a search-engine spider) rather than a crawled
     # page; cloaked pages are numbered after the crawled ones, so (snapshot_id, seq) stays unique.
     cloaked: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default="0")
@@ -346,7 +352,7 @@ class AccountSnapshotRow(Base):
     posts_hash: Mapped[str | None] = mapped_column(sa.ForeignKey("bodies.hash"), index=True)
 
 
-class AccountDocumentRow(Base):
+class AccountDocumentRow(FetchedColumns, Base):
     """One raw document of an account snapshot (model.Page: fetched feed, JSON, HTML, imported
     file); its text lives in ``bodies`` under text_hash, exactly like a crawled page."""
 
@@ -358,21 +364,3 @@ class AccountDocumentRow(Base):
         sa.ForeignKey("account_snapshots.id", ondelete="CASCADE")
     )
     seq: Mapped[int] = mapped_column(sa.Integer)
-    url: Mapped[str] = mapped_column(sa.Text)
-    final_url: Mapped[str] = mapped_column(sa.Text, default="")
-    status: Mapped[int | None] = mapped_column(sa.Integer)
-    content_type: Mapped[str] = mapped_column(sa.Text, default="")
-    encoding: Mapped[str] = mapped_column(sa.Text, default="")
-    body_hash: Mapped[str] = mapped_column(sa.Text, default="")  # fetcher's, verbatim
-    text_hash: Mapped[str | None] = mapped_column(sa.ForeignKey("bodies.hash"), index=True)
-    size: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    truncated: Mapped[bool] = mapped_column(sa.Boolean, default=False)
-    elapsed_ms: Mapped[float] = mapped_column(sa.Float, default=0.0)
-    fetched_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
-    error: Mapped[str | None] = mapped_column(sa.Text)
-    blocked: Mapped[str | None] = mapped_column(sa.Text)
-    redirects: Mapped[list[str]] = mapped_column(Json, default=list)
-    depth: Mapped[int] = mapped_column(sa.Integer, default=0)
-    referrer: Mapped[str] = mapped_column(sa.Text, default="")
-    role: Mapped[str] = mapped_column(sa.String(32), default="other")
-    headers: Mapped[dict[str, str]] = mapped_column(Json, default=dict)
