@@ -27,12 +27,12 @@ import ipaddress
 import re
 import socket
 import ssl
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from time import monotonic, perf_counter
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import aiohttp
@@ -510,22 +510,8 @@ class Fetcher:
         """robots.txt of the URL's origin, fetched once per run (shared by concurrent callers)."""
         parts = urlsplit(url)
         origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
-        entry = self._robots.get(origin)
-        if isinstance(entry, RobotsInfo):
-            return entry
-        if entry is None:
-            fut = asyncio.ensure_future(self._load_robots(origin))
-            self._robots[origin] = fut
-
-            def _done(f: asyncio.Future[RobotsInfo], origin: str = origin) -> None:
-                if f.cancelled() or f.exception() is not None:
-                    self._robots.pop(origin, None)
-                else:
-                    self._robots[origin] = f.result()
-
-            fut.add_done_callback(_done)
-            entry = fut
-        return await asyncio.shield(entry)
+        info, _shared = await _single_flight(self._robots, origin, lambda: self._load_robots(origin))
+        return info
 
     async def _load_robots(self, origin: str) -> RobotsInfo:
         info = RobotsInfo(origin=origin)
@@ -807,25 +793,10 @@ class Fetcher:
             if isinstance(hit, LinkCheck):
                 return hit
             return await self._check_link(url, body)
-        hit = self._links.get(url)
-        if isinstance(hit, LinkCheck):
+        result, shared = await _single_flight(self._links, url, lambda: self._check_link(url, body))
+        if shared:
             self.stats.link_cache_hits += 1
-            return hit
-        if hit is None:
-            fut = asyncio.ensure_future(self._check_link(url, body))
-            self._links[url] = fut
-
-            def _done(f: asyncio.Future[LinkCheck], url: str = url) -> None:
-                if f.cancelled() or f.exception() is not None:
-                    self._links.pop(url, None)
-                else:
-                    self._links[url] = f.result()
-
-            fut.add_done_callback(_done)
-            hit = fut
-        else:
-            self.stats.link_cache_hits += 1
-        return await asyncio.shield(hit)
+        return result
 
     async def _check_link(self, url: str, body: bool) -> LinkCheck:
         self.stats.link_checks += 1
@@ -901,3 +872,32 @@ async def _read_capped(resp: aiohttp.ClientResponse, cap: int) -> tuple[bytes, b
         if len(buf) > cap:
             del buf[cap:]
             return bytes(buf), True
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+async def _single_flight(
+    cache: dict[K, V | asyncio.Future[V]], key: K, load: Callable[[], Awaitable[V]]
+) -> tuple[V, bool]:
+    """``load()`` once per key for the whole run: concurrent callers share one in-flight future,
+    the result replaces it in ``cache``, a failed or cancelled load is forgotten (the next
+    caller tries again). Returns (value, shared) — shared when it was cached or in flight."""
+    entry = cache.get(key)
+    if entry is not None and not isinstance(entry, asyncio.Future):
+        return entry, True
+    shared = entry is not None
+    if entry is None:
+        fut: asyncio.Future[V] = asyncio.ensure_future(load())
+        cache[key] = fut
+
+        def _done(f: asyncio.Future[V]) -> None:
+            if f.cancelled() or f.exception() is not None:
+                cache.pop(key, None)
+            else:
+                cache[key] = f.result()
+
+        fut.add_done_callback(_done)
+        entry = fut
+    return await asyncio.shield(entry), shared
