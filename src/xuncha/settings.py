@@ -71,6 +71,9 @@ class Thresholds:
     cert_warn_days: int = 30
     search_min_age_days: int = 2
     reply_stale_months: int = 2  # W.INT.REPLY_STALE
+    # §3 new media
+    media_stale_days: int = 14  # M.VETO.STALE [C]
+    media_update_slow_days: int = 7  # M.UPDATE.SLOW [U], provinces use 7 or 10
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class Settings:
     collect: CollectSettings = field(default_factory=CollectSettings)
     thresholds: Thresholds = field(default_factory=Thresholds)
     db_url: str = "sqlite:///xuncha.db"
+    ruleset: str = "national-2019"  # scoring/rulesets/<id>.yaml or a path: thresholds + warnings
 
     def with_collect(self, **kw: object) -> Settings:
         return replace(self, collect=replace(self.collect, **kw))  # type: ignore[arg-type]

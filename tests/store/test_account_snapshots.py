@@ -259,7 +259,7 @@ def _upgrade_from_0002(url: str) -> None:
         engine.dispose()
     with Store(url) as st:  # opening migrates to head
         with st.engine.connect() as c:
-            assert migrations.current_revision(c) == migrations.head_revision() == "0003"
+            assert migrations.current_revision(c) == migrations.head_revision() >= "0003"
             mc = MigrationContext.configure(c, opts={"compare_type": True})
             assert compare_metadata(mc, Base.metadata) == []
             assert {"account_snapshots", "account_documents"} <= set(sa.inspect(c).get_table_names())

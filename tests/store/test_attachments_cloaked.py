@@ -219,7 +219,7 @@ def _upgrade_from_0001(url: str) -> None:
         engine.dispose()
     with Store(url) as st:  # opening migrates to head
         with st.engine.connect() as c:
-            assert migrations.current_revision(c) == migrations.head_revision() == "0003"
+            assert migrations.current_revision(c) == migrations.head_revision() >= "0003"
             mc = MigrationContext.configure(c, opts={"compare_type": True})
             assert compare_metadata(mc, Base.metadata) == []
             assert "attachments" in sa.inspect(c).get_table_names()

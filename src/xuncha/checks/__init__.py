@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from xuncha.checks.base import REGISTRY, CheckContext, CheckFunc, CheckSpec, check, run_checks
+from xuncha.checks.base import REGISTRY, CheckContext, CheckFunc, CheckSpec, check, early_warnings, run_checks
 
 # One module per check family; a new family is registered by adding its module name here.
 FAMILY_MODULES: tuple[str, ...] = (
@@ -39,5 +39,6 @@ __all__ = [
     "CheckFunc",
     "CheckSpec",
     "check",
+    "early_warnings",
     "run_checks",
 ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from xuncha.model import AccountSnapshot, Finding, Probe, SiteSnapshot, SiteStructure, Target
@@ -136,4 +136,30 @@ def run_checks(ctx: CheckContext, codes: Iterable[str] | None = None) -> list[Fi
                     error=f"{tb.filename}:{tb.lineno}",
                 )
             )
+    return out
+
+
+def early_warnings(
+    ctx: CheckContext, findings: list[Finding], warnings: Iterable[tuple[str, str, dict[str, object]]]
+) -> list[Finding]:
+    """Early warnings below the veto lines (rule set ``warnings``: name, code, thresholds).
+
+    The check of ``code`` runs again with the warning thresholds (e.g. home page 10 days
+    instead of 14). What it would then veto or deduct — when the real run did not veto under
+    that code and could judge it — becomes one advisory finding with ``detail["warning"]``,
+    "预警（name）：…". Warnings never score; they tell a unit to act before the quarter's check.
+    """
+    settled = {f.code for f in findings if f.severity in ("veto", "inconclusive")}
+    out: list[Finding] = []
+    for name, code, overrides in warnings:
+        spec = REGISTRY.get(code)
+        if spec is None or code in settled or ctx.target.kind not in spec.kinds:
+            continue
+        wctx = replace(ctx, thresholds=replace(ctx.thresholds, **overrides))
+        hit = next((f for f in run_checks(wctx, [code]) if f.severity in ("veto", "deduct")), None)
+        if hit is not None:
+            out.append(replace(
+                hit, severity="advisory", needs_confirmation=False,
+                evidence=f"预警（{name}）：{hit.evidence}", detail={**hit.detail, "warning": name},
+            ))
     return out

@@ -35,10 +35,9 @@ from xuncha.settings import TZ
 
 MEDIA_KINDS: tuple[str, ...] = ("wechat", "weibo", "douyin", "toutiao", "app", "miniprogram", "other")
 
-STALE_DAYS = 14  # [C] 国办秘函〔2019〕19号: nothing published in the 14 days before T
-# [U] product default: the province-set window below the veto (Jiangsu/Fujian/Sichuan use 7 or
-# 10 days); Thresholds has no field for it yet, so it lives here. 待核实.
-UPDATE_SLOW_DAYS = 7
+# Windows of M.VETO.STALE (14 days [C]) and M.UPDATE.SLOW (7 days [U]; provinces use 7 or 10,
+# 待核实) are Thresholds.media_stale_days / media_update_slow_days, set by the rule set.
+STALE_DAYS = 14  # the M.REGISTRY.MISMATCH "still posting" window
 # [U] "临近最后期限更新": gaps of 12–14 days between consecutive posts, at least 3 times in 90 days.
 DEADLINE_GAP_DAYS = (12, 14)
 DEADLINE_GAP_MIN = 3
@@ -185,21 +184,22 @@ def account_stale(ctx: CheckContext) -> Iterator[Finding]:
     acc = ctx.account
     assert acc is not None
     today = ctx.today
+    stale_days = ctx.thresholds.media_stale_days
     counted = _counted(acc, ctx.as_of)
-    if _in_window(counted, today, STALE_DAYS):
+    if _in_window(counted, today, stale_days):
         return
-    start = today - timedelta(days=STALE_DAYS)
-    span = f"近{STALE_DAYS}天（{start.isoformat()}至{today.isoformat()}）无更新"
+    start = today - timedelta(days=stale_days)
+    span = f"近{stale_days}天（{start.isoformat()}至{today.isoformat()}）无更新"
     ignored = [p for p in acc.posts if p not in counted]
     note = f"；另有 {len(ignored)} 条置顶、已删除、无日期或日期晚于监测时间的内容不计入" if ignored else ""
     if counted:
         newest = counted[0]
         yield ctx.finding(code, "veto", ctx.target_url, f"{span}，最近一次发布为{_label(newest)}{note}",
                           newest=_day(newest.published_at).isoformat(), newest_url=newest.url,  # type: ignore[arg-type]
-                          window_days=STALE_DAYS)
+                          window_days=stale_days)
     else:
         yield ctx.finding(code, "veto", ctx.target_url, f"{span}，采集源中没有可计入的发布内容{note}",
-                          newest=None, window_days=STALE_DAYS)
+                          newest=None, window_days=stale_days)
 
 
 @check(
@@ -212,7 +212,7 @@ def account_stale(ctx: CheckContext) -> Iterator[Finding]:
 def account_slow(ctx: CheckContext) -> Iterator[Finding]:
     """M.UPDATE.SLOW — 内容更新不及时（扣分，未达否决）.
 
-    What: (1) the newest counted post is older than UPDATE_SLOW_DAYS (7 days, [U] product default,
+    What: (1) the newest counted post is older than Thresholds.media_update_slow_days (7 days, [U] default,
     provinces set 7 or 10) but still inside the 14-day veto window → deduct; (2) "临近最后期限更新":
     in the last 90 days the gap between consecutive posting days is 12–14 days at least 3 times
     → advisory (the account updates just before the veto deadline).
@@ -230,15 +230,16 @@ def account_slow(ctx: CheckContext) -> Iterator[Finding]:
     assert acc is not None
     today = ctx.today
     counted = _counted(acc, ctx.as_of)
-    recent = _in_window(counted, today, STALE_DAYS)
+    stale_days, slow_days = ctx.thresholds.media_stale_days, ctx.thresholds.media_update_slow_days
+    recent = _in_window(counted, today, stale_days)
     if recent:
         newest = recent[0]
         age = (today - _day(newest.published_at)).days  # type: ignore[arg-type]
-        if age > UPDATE_SLOW_DAYS:
+        if age > slow_days:
             yield ctx.finding(
                 code, "deduct", ctx.target_url,
-                f"最近一次发布为{_label(newest)}，距监测时间{age}天，超过{UPDATE_SLOW_DAYS}天（窗口待核实）",
-                age_days=age, window_days=UPDATE_SLOW_DAYS, newest_url=newest.url,
+                f"最近一次发布为{_label(newest)}，距监测时间{age}天，超过{slow_days}天（窗口待核实）",
+                age_days=age, window_days=slow_days, newest_url=newest.url,
             )
     days = sorted({_day(p.published_at) for p in _in_window(counted, today, PATTERN_WINDOW_DAYS)})  # type: ignore[arg-type]
     lo, hi = DEADLINE_GAP_DAYS

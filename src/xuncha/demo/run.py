@@ -139,4 +139,21 @@ async def run_demo(out: Path, when: datetime, db_url: str, progress: object = No
         notes = list(srv.notes)
     check = compare_with_manifest(world.manifest, outcome.results)
     (out / "manifest_check.json").write_text(json.dumps(check.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    outcome.reports.update(write_demo_circular(out, db_url, outcome.run_id))
     return outcome, "\n".join([*notes, check.to_text()])
+
+
+def write_demo_circular(out: Path, db_url: str, run_id: int) -> dict[str, Path]:
+    """The quarter's circular of the demo run under national-2019: 通报.docx, 附件.xlsx, 图表/."""
+    from xuncha.report.annex import write_annex_xlsx
+    from xuncha.report.circular import write_circular
+    from xuncha.report.data import load_run_report
+    from xuncha.scoring import load_ruleset
+    from xuncha.store import Store
+
+    with Store(db_url) as store:
+        report = load_run_report(store, run_id, load_ruleset())
+    return {
+        "circular": write_circular(report, out / "通报.docx", chart_dir=out / "图表"),
+        "annex": write_annex_xlsx(report, out / "附件.xlsx"),
+    }

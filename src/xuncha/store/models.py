@@ -108,6 +108,7 @@ class JudgementRow(Base):
     as_of: Mapped[datetime] = mapped_column(AwareDateTime())
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    ruleset: Mapped[str] = mapped_column(sa.String(128), default="", server_default="")
 
 
 class RunTargetRow(Base):
@@ -364,3 +365,24 @@ class AccountDocumentRow(FetchedColumns, Base):
         sa.ForeignKey("account_snapshots.id", ondelete="CASCADE")
     )
     seq: Mapped[int] = mapped_column(sa.Integer)
+
+
+class ReviewRow(Base):
+    """An inspector's decision on a finding (model.Review), keyed by target and finding key.
+
+    Kept across runs: a 误报 keeps the same problem away in later runs of the target.
+    """
+
+    __tablename__ = "reviews"
+    __table_args__ = (sa.UniqueConstraint("target_id", "finding_key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    target_id: Mapped[str] = mapped_column(sa.String(128))
+    finding_key: Mapped[str] = mapped_column(sa.String(32))
+    code: Mapped[str] = mapped_column(sa.String(64))
+    state: Mapped[str] = mapped_column(sa.String(16))  # model.REVIEW_STATES
+    serious: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    reviewer: Mapped[str] = mapped_column(sa.Text, default="")
+    at: Mapped[datetime] = mapped_column(AwareDateTime())
+    run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("runs.id", ondelete="SET NULL"), nullable=True)

@@ -50,6 +50,7 @@ from xuncha.store.models import (
     NetCheckRow,
     PageRow,
     ProbeRow,
+    ReviewRow,
     RunRow,
     RunTargetRow,
     SearchAttemptRow,
@@ -88,6 +89,7 @@ class JudgementInfo:
     as_of: datetime
     created_at: datetime
     note: str = ""
+    ruleset: str = ""
 
 
 # --------------------------------------------------------------------------- URL and engine
@@ -1067,11 +1069,11 @@ class Store:
             )
 
     # ----------------------------------------------------------------- judgements, findings
-    def new_judgement(self, run_id: int, as_of: datetime, note: str = "") -> int:
+    def new_judgement(self, run_id: int, as_of: datetime, note: str = "", ruleset: str = "") -> int:
         """Open a new judgement of the run (earlier ones are kept) and return its id."""
         with self._session(write=True) as s:
             self._run_row(s, run_id)
-            row = JudgementRow(run_id=run_id, as_of=as_of, created_at=datetime.now(TZ), note=note)
+            row = JudgementRow(run_id=run_id, as_of=as_of, created_at=datetime.now(TZ), note=note, ruleset=ruleset)
             s.add(row)
             s.flush()
             return row.id
@@ -1083,7 +1085,7 @@ class Store:
             rows = s.scalars(
                 sa.select(JudgementRow).where(JudgementRow.run_id == run_id).order_by(JudgementRow.id)
             )
-            return [JudgementInfo(r.id, r.run_id, r.as_of, r.created_at, r.note) for r in rows]
+            return [JudgementInfo(r.id, r.run_id, r.as_of, r.created_at, r.note, r.ruleset) for r in rows]
 
     def _latest_judgement_id(self, s: Session, run_id: int) -> int | None:
         return s.scalar(sa.select(sa.func.max(JudgementRow.id)).where(JudgementRow.run_id == run_id))
@@ -1135,6 +1137,35 @@ class Store:
             else:
                 self._judgement_of_run(s, run_id, judgement_id)
             return self._finding_rows(s, judgement_id)
+
+    # ----------------------------------------------------------------- reviews
+    def set_review(self, review: model.Review) -> model.Review:
+        """Record (or replace) the review of one finding; returns it with its time set."""
+        if review.state not in model.REVIEW_STATES:
+            raise StoreError(f"审核状态「{review.state}」无效（可用：{'、'.join(model.REVIEW_STATES)}）")
+        at = review.at or datetime.now(TZ)
+        with self._session(write=True) as s:
+            row = s.scalar(sa.select(ReviewRow).where(
+                ReviewRow.target_id == review.target_id, ReviewRow.finding_key == review.finding_key))
+            if row is None:
+                row = ReviewRow(target_id=review.target_id, finding_key=review.finding_key)
+                s.add(row)
+            row.code, row.state, row.serious = review.code, review.state, review.serious
+            row.reason, row.reviewer, row.at, row.run_id = review.reason, review.reviewer, at, review.run_id
+        return dataclasses.replace(review, at=at)
+
+    def reviews(self, target_ids: Iterable[str] | None = None) -> dict[tuple[str, str], model.Review]:
+        """Reviews by (target id, finding key), for all targets or the given ones."""
+        with self._session() as s:
+            q = sa.select(ReviewRow)
+            if target_ids is not None:
+                q = q.where(ReviewRow.target_id.in_(list(target_ids)))
+            return {
+                (r.target_id, r.finding_key): model.Review(
+                    target_id=r.target_id, finding_key=r.finding_key, code=r.code, state=r.state,
+                    serious=r.serious, reason=r.reason, reviewer=r.reviewer, at=r.at, run_id=r.run_id)
+                for r in s.scalars(q)
+            }
 
     # ----------------------------------------------------------------- probes
     def add_probes(self, probes: Sequence[model.Probe]) -> None:

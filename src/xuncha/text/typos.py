@@ -12,7 +12,9 @@ W.CONTENT.TYPO / M.CONTENT.TYPO (indicators.md §2.2, §3.3). Two sources of hit
   penalty for the kind of substitution; a runner-up (other replacement, or the neighbour being
   the slip instead) must trail by a margin. Given names after a surname, reduplications,
   very common one-character words, characters outside GB 2312, digits and Latin text are
-  never suspected. Thresholds: ``ConfusableThresholds`` (tuned for precision on a DEV set).
+  never suspected; a replacement that would double a neighbouring character (摩模托车 ->
+  摩摩托车) is not proposed unless the doubled form is itself a word (妈骂 -> 妈妈).
+  Thresholds: ``ConfusableThresholds`` (tuned for precision on a DEV set).
 
 ``check`` returns every hit; ``correct`` is a sentence corrector (bench/csc.py) that applies
 confident hits and abstains when the sentence stays suspicious. 的/地/得 are never flagged;
@@ -641,6 +643,8 @@ class TypoChecker:
             for c, w in self._replacements(text, p).items():
                 if c in _NEVER_CHANGE or (old, c) in _VARIANTS or _NEVER_PARTNER.intersection(w):
                     continue
+                if c in (text[p - 1:p], text[p + 1:p + 2]) and model.counts.get(c + c, 0) < th.cover_min_freq:
+                    continue  # 摩模托车: the slip is a stray doubling, not 摩摩托车 (妈骂 -> 妈妈 stays allowed)
                 rel = model.relation(old, c)
                 if not rel:
                     continue

@@ -1,0 +1,1 @@
+"""Workflow: deadlines in working days, rectification, operational registers."""
