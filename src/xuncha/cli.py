@@ -246,6 +246,22 @@ def _register_report_commands() -> None:
     app.command("score")(score)
     app.command("review")(review)
 
+    from xuncha.cli_workflow import CASE_COMMANDS, REGISTER_COMMANDS
+
+    case_app = typer.Typer(help="整改事项：立案、下发通知、提交整改、自动复查、按期整改率", no_args_is_help=True)
+    for name, fn in CASE_COMMANDS.items():
+        case_app.command(name)(fn)
+    register_app = typer.Typer(help="运维台账：我为政府网站找错留言、模拟咨询、重要信息转载", no_args_is_help=True)
+    for name, fn in REGISTER_COMMANDS.items():
+        register_app.command(name)(fn)
+    app.add_typer(case_app, name="case")
+    app.add_typer(register_app, name="register")
+
+    from xuncha.cli_web import serve, user_add
+
+    app.command("serve")(serve)
+    app.command("user-add")(user_add)
+
 
 _register_report_commands()
 

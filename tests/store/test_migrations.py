@@ -19,6 +19,8 @@ TABLES = {
     "runs", "judgements", "run_targets", "snapshots", "pages", "bodies", "link_checks",
     "net_checks", "search_attempts", "probes", "findings", "attachments", "alembic_version",
     "account_snapshots", "account_documents", "reviews",
+    "users", "web_sessions", "login_failures", "audit_log",
+    "rectify_cases", "rectify_events", "zhaocuo_messages", "consultations",
 }
 
 

@@ -386,3 +386,7 @@ class ReviewRow(Base):
     reviewer: Mapped[str] = mapped_column(sa.Text, default="")
     at: Mapped[datetime] = mapped_column(AwareDateTime())
     run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("runs.id", ondelete="SET NULL"), nullable=True)
+
+
+# Tables of the web console and the workflow live in their own modules (one owner each).
+from xuncha.store import models_web, models_workflow  # noqa: E402, F401

@@ -56,6 +56,8 @@ from xuncha.store.models import (
     SearchAttemptRow,
     SnapshotRow,
 )
+from xuncha.store.web_api import WebStoreMixin
+from xuncha.store.workflow_api import WorkflowStoreMixin
 
 DEFAULT_URL = "sqlite:///xuncha.db"
 _CHUNK = 500  # rows per IN (...) list; well under SQLite's bound-parameter limit
@@ -409,7 +411,7 @@ def _probe_values(p: model.Probe) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- the store
-class Store:
+class Store(WebStoreMixin, WorkflowStoreMixin):
     """Runs, snapshots, judgements, findings and probes in one database (see module doc)."""
 
     def __init__(self, url: str = DEFAULT_URL, *, echo: bool = False) -> None:

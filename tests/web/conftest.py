@@ -1,0 +1,166 @@
+"""Fixtures of the web console tests: a small stored world (two runs, two owners, two regions),
+five accounts, and the real app served by uvicorn on a free local port (driven with httpx)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from xuncha.model import Finding, Target, TargetResult
+from xuncha.settings import TZ
+from xuncha.store import Store
+from xuncha.web.app import create_app
+from xuncha.web.auth import hash_password
+
+AS_OF = datetime(2026, 3, 16, 9, 0, tzinfo=TZ)
+PASSWORD = "pw-123456"
+OWNER_A, OWNER_B = "甲县人民政府办公室", "乙市人民政府办公室"
+
+TARGETS = {
+    "A1": Target("A1", "website", "甲县人民政府", "https://a1.example.gov.cn/", OWNER_A, "示例省/青山市/甲县",
+                 "政府门户网站"),
+    "A2": Target("A2", "wechat", "甲县发布", "https://mp.example.com/a2", OWNER_A, "示例省/青山市/甲县", ""),
+    "B1": Target("B1", "website", "乙市人民政府", "https://b1.example.gov.cn/", OWNER_B, "示例省/白水市",
+                 "政府门户网站"),
+    "B2": Target("B2", "website", "乙市教育局", "https://b2.example.gov.cn/", OWNER_B, "示例省/白水市", "部门网站"),
+}
+
+USERS = {  # username: (role, region, owner)
+    "sup": ("supervisor", "", ""),
+    "sup_qs": ("supervisor", "示例省/青山市", ""),
+    "unit_a": ("unit", "", OWNER_A),
+    "unit_b": ("unit", "", OWNER_B),
+    "aud": ("auditor", "", ""),
+}
+
+
+def findings(at: datetime) -> list[Finding]:
+    return [
+        Finding("A1", "W.VETO.SERIOUS_ERROR", "veto", "https://a1.example.gov.cn/xw/1.html",
+                "疑似严重表述错误：「中国共产党第十九次全国代表大会」写作「第十九次全国人民代表大会」", at,
+                {"found": "第十九次全国人民代表大会", "suggestion": "改为「中国共产党第十九次全国代表大会」"}, True),
+        Finding("A1", "W.PUB.OVERVIEW", "deduct", "https://a1.example.gov.cn/gk/", "概况信息栏目未更新", at,
+                {"column": "概况信息"}),
+        Finding("B1", "W.VETO.UNREACHABLE", "veto", "https://b1.example.gov.cn/", "首页连续无法访问", at, {}),
+        Finding("B1", "W.PRIVACY.LEAK", "deduct", "https://b1.example.gov.cn/gs/2.html", "公示名单含身份证号",
+                at, {"masked": "5101**********1234", "suggestion": "删除或遮盖身份证号"}),
+        Finding("B2", "W.CONTENT.TYPO", "deduct", "https://b2.example.gov.cn/xw/3.html", "错别字：「既使」",
+                at, {"found": "既使", "suggestion": "改为「即使」"}),
+        Finding("B2", "W.PUB.NEWS_STALE", "advisory", "https://b2.example.gov.cn/", "动态要闻 12 天未更新（预警）",
+                at, {"warning": True}),
+    ]
+
+
+def build_store(url: str) -> dict[str, int]:
+    """Two finished runs (a round two weeks earlier, then the current one) and the accounts."""
+    runs = {}
+    with Store(url) as st:
+        for name, as_of in (("old", AS_OF - timedelta(days=14)), ("new", AS_OF)):
+            rid = st.create_run(as_of, "registry.csv", {})
+            for t in TARGETS.values():
+                st.save_target_result(rid, TargetResult(t, pages_crawled=12 if t.kind == "website" else 0,
+                                                        inconclusive_reasons=["部分页面被拦截（WAF）"]
+                                                        if t.id == "B2" else []))
+            jid = st.new_judgement(rid, as_of, "inspect", ruleset="national-2019")
+            fs = findings(as_of)
+            if name == "old":
+                fs = [f for f in fs if f.target_id != "B1"]
+            st.save_findings(rid, jid, fs)
+            st.finish_run(rid, "done")
+            runs[name] = rid
+        for username, (role, region, owner) in USERS.items():
+            st.add_user(username, hash_password(PASSWORD), role, region=region, owner=owner,
+                        display_name=f"{username}用户")
+    return runs
+
+
+@pytest.fixture(scope="session")
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    path = tmp_path_factory.mktemp("webdb") / "template.db"
+    runs = build_store(f"sqlite:///{path}")
+    return path, runs
+
+
+@dataclass
+class World:
+    db_url: str
+    base: str
+    runs: dict[str, int]
+    password: str = PASSWORD
+    owners: tuple[str, str] = (OWNER_A, OWNER_B)
+
+    def store(self) -> Store:
+        return Store(self.db_url)
+
+    def client(self, **kw: object) -> httpx.Client:
+        return httpx.Client(base_url=self.base, timeout=30, **kw)  # type: ignore[arg-type]
+
+    def login(self, username: str, password: str = PASSWORD) -> tuple[httpx.Client, str]:
+        """A client logged in through the HTML form; returns it and the session's CSRF token."""
+        c = self.client()
+        r = c.get("/login")
+        token = c.cookies["xuncha_login"]
+        assert f'value="{token}"' in r.text
+        r = c.post("/login", data={"username": username, "password": password, "csrf_token": token})
+        assert r.status_code == 303, r.text
+        page = c.get("/")
+        m = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert m, page.text[:500]
+        return c, m.group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[str], str]]:
+    """Start the real app over ``db_url`` with uvicorn in a thread; returns its base URL."""
+    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def start(db_url: str) -> str:
+        port = free_port()
+        config = uvicorn.Config(create_app(db_url, secret="test-secret"), host="127.0.0.1", port=port,
+                                log_level="warning", lifespan="on")
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 15
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def world(template_db: tuple[Path, dict[str, int]], tmp_path: Path, serve: Callable[[str], str]) -> World:
+    src, runs = template_db
+    dst = tmp_path / "web.db"
+    shutil.copy(src, dst)
+    url = f"sqlite:///{dst}"
+    return World(url, serve(url), runs)
