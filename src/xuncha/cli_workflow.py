@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from xuncha.cli_report import db_url, pick_run
 from xuncha.errors import ConfigError
 from xuncha.settings import TZ, Settings
 
@@ -32,16 +33,10 @@ EndOpt = Annotated[str, typer.Option("--end", help="统计截止日期，如 202
 TodayOpt = Annotated[str | None, typer.Option("--today", help="按此日期判断是否逾期（默认今天）")]
 
 
-def _db_url(db: str | None) -> str:
-    if not db:
-        return Settings().db_url
-    return db if "://" in db else f"sqlite:///{db}"
-
-
 def _store(db: str | None) -> Any:
     from xuncha.store import Store
 
-    return Store(_db_url(db))
+    return Store(db_url(db))
 
 
 def _date(value: str | None, what: str) -> date:
@@ -81,9 +76,7 @@ def case_open(
     from xuncha.workflow.rectify import open_cases_for_run
 
     with _store(db) as store:
-        rid = run_id if run_id is not None else store.latest_run_id("done")
-        if rid is None:
-            raise ConfigError("数据库中还没有完成的检查运行：请先运行 xuncha inspect")
+        rid = pick_run(store, run_id, latest=True)
         sev = ("veto", "deduct", "advisory") if include_advisory else ("veto", "deduct")
         before = {c.id for c in store.list_cases()}
         ids = open_cases_for_run(store, rid, opened_by=by, severities=sev, working_days=days, target_ids=target)
@@ -168,7 +161,7 @@ def case_recheck(
     from xuncha.registry.tasks import load_repost_tasks
     from xuncha.workflow.rectify import recheck
 
-    settings = Settings(db_url=_db_url(db)).with_collect(max_pages=max_pages, respect_robots=not ignore_robots)
+    settings = Settings(db_url=db_url(db)).with_collect(max_pages=max_pages, respect_robots=not ignore_robots)
     when = _time(as_of, "复查时点")
     with _store(db) as store:
         res = recheck(store, case_id, settings=settings, by=by, as_of=when,
@@ -313,9 +306,7 @@ def repost_stats(
     from xuncha.workflow.registers import repost_completion
 
     with _store(db) as store:
-        rid = run_id if run_id is not None else store.latest_run_id("done")
-        if rid is None:
-            raise ConfigError("数据库中还没有完成的检查运行：请先运行 xuncha inspect")
+        rid = pick_run(store, run_id, latest=True)
         rows = repost_completion(store, rid, load_repost_tasks(tasks))
     table = Table("单位", "应转载", "按时完成", "逾期完成", "未完成", "无法判断", "按时完成率")
     for u in rows:

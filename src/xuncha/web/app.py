@@ -203,14 +203,20 @@ def create_app(db_url: str, *, secret: str | None = None) -> FastAPI:
                 "rulesets": available_rulesets(), "query": dict(request.query_params)}
 
     # ------------------------------------------------------------------ login / logout
-    @app.get("/login")
-    def login_form(request: Request) -> Response:
+    def login_page(request: Request, nxt: str, *, error: str = "", username: str = "", status: int = 200) -> Response:
+        """The login form with a fresh signed double-submit token (also as JSON)."""
         token = auth.sign(key, auth.new_token())
-        nxt = request.query_params.get("next", "/")
-        resp = page(request, "login.html", {"login_token": token, "next": nxt, "error": ""},
-                    {"csrf_token": token})
+        body_json: dict[str, Any] = {"csrf_token": token}
+        if error:
+            body_json |= {"error": error, "status": status}
+        resp = page(request, "login.html", {"login_token": token, "next": nxt, "error": error, "username": username},
+                    body_json, status=status)
         _set_cookie(request, resp, LOGIN_COOKIE, token, max_age=3600)
         return resp
+
+    @app.get("/login")
+    def login_form(request: Request) -> Response:
+        return login_page(request, request.query_params.get("next", "/"))
 
     @app.post("/login")
     async def login(request: Request) -> Response:
@@ -230,12 +236,7 @@ def create_app(db_url: str, *, secret: str | None = None) -> FastAPI:
         ip = client_ip(request)
 
         def fail(status: int, message: str) -> Response:
-            fresh = auth.sign(key, auth.new_token())
-            resp = page(request, "login.html", {"login_token": fresh, "next": nxt, "error": message,
-                                                "username": username},
-                        {"error": message, "status": status, "csrf_token": fresh}, status=status)
-            _set_cookie(request, resp, LOGIN_COOKIE, fresh, max_age=3600)
-            return resp
+            return login_page(request, nxt, error=message, username=username, status=status)
 
         if not username or not password:
             return fail(400, "请输入用户名和密码")

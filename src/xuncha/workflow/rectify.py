@@ -29,6 +29,7 @@ from xuncha.workflow.types import (
     SUBMITTED,
     Case,
     CaseEvent,
+    OnTimeRate,
     WorkflowError,
     state_label,
 )
@@ -184,7 +185,7 @@ def overdue_cases(store: Store, today: date) -> list[Case]:
 
 
 @dataclass
-class OwnerRate:
+class OwnerRate(OnTimeRate):
     """按期整改率 of one unit: cases whose first deadline falls in the period."""
 
     owner: str
@@ -192,14 +193,6 @@ class OwnerRate:
     closed_on_time: int = 0
     closed_late: int = 0
     open: int = 0
-
-    @property
-    def rate(self) -> float | None:
-        return self.closed_on_time / self.due if self.due else None
-
-    @property
-    def rate_text(self) -> str:
-        return "—" if self.rate is None else f"{self.rate * 100:.1f}%"
 
 
 def on_time_rates(store: Store, start: date, end: date) -> list[OwnerRate]:

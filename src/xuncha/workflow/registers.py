@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from xuncha.errors import ConfigError
 from xuncha.settings import TZ
 from xuncha.workflow.calendar import DEFAULT_CALENDAR, WorkCalendar
-from xuncha.workflow.types import Consultation, WorkflowError, ZhaocuoMessage
+from xuncha.workflow.types import Consultation, OnTimeRate, WorkflowError, ZhaocuoMessage
 
 if TYPE_CHECKING:
     from xuncha.store import Store
@@ -241,7 +241,7 @@ def zhaocuo_status(msg: ZhaocuoMessage, today: date, *, accept_days: int = ACCEP
 
 
 @dataclass
-class UnitZhaocuo:
+class UnitZhaocuo(OnTimeRate):
     """Per unit: messages received in the period; those due in it; 按期办结率."""
 
     unit: str
@@ -251,14 +251,6 @@ class UnitZhaocuo:
     closed_late: int = 0
     overdue: int = 0  # due, still not closed
     accepted_late: int = 0
-
-    @property
-    def rate(self) -> float | None:
-        return self.closed_on_time / self.due if self.due else None
-
-    @property
-    def rate_text(self) -> str:
-        return "—" if self.rate is None else f"{self.rate * 100:.1f}%"
 
 
 def zhaocuo_stats(store: Store, start: date, end: date, *, today: date | None = None,

@@ -191,3 +191,18 @@ class Consultation:
     evidence: list[str] = field(default_factory=list)
     by: str = ""
     id: int | None = None
+
+
+class OnTimeRate:
+    """按期率 of a dataclass with ``due`` and ``closed_on_time`` counts (cases, 找错 messages)."""
+
+    due: int
+    closed_on_time: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.closed_on_time / self.due if self.due else None
+
+    @property
+    def rate_text(self) -> str:
+        return "—" if self.rate is None else f"{self.rate * 100:.1f}%"
