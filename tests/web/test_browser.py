@@ -51,3 +51,76 @@ def test_confirm_in_browser(world, tmp_path: Path) -> None:
         finally:
             browser.close()
     assert (shots / "web-target-after.png").stat().st_size > 0
+
+
+def test_rectify_loop_in_browser(site_world, loop_site, tmp_path: Path) -> None:
+    """Confirm a finding (a case opens) → 下发整改通知 → the unit submits its fix → 复查 against
+    the loopback site, now fixed → 已整改（关闭）."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run ./dev test (it installs Debian's chromium)")
+    from playwright.sync_api import Page, sync_playwright
+
+    w = site_world
+    shots = Path(os.environ.get("XUNCHA_TEST_ARTIFACTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+
+    def login(page: Page, path: str, username: str) -> None:
+        page.goto(w.base + path)
+        assert "/login" in page.url
+        page.fill("#username", username)
+        page.fill("#password", w.password)
+        page.click("#login-submit")
+        page.wait_for_url("**" + path)
+
+    def logout(page: Page) -> None:
+        page.click("#logout")
+        page.wait_for_url("**/login")
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(locale="zh-CN")
+            login(page, "/targets/9901000099", "sup")
+            finding = page.locator("article.finding", has_text="W.ID.FOOTER").filter(has_text="网站标识码")
+            finding.locator("select[name=state]").select_option("confirmed")
+            finding.locator("button[type=submit]").click()
+            page.wait_for_load_state()
+            assert page.locator("#cases").is_visible()
+            page.screenshot(path=str(shots / "web-case-target.png"), full_page=True)
+            page.locator("#cases a").first.click()
+            page.wait_for_url("**/cases/*")
+            case_path = "/" + page.url.split("/", 3)[3]
+            assert page.inner_text("#case-state") == "待通知"
+            page.screenshot(path=str(shots / "web-case-opened.png"), full_page=True)
+            page.fill("#form-notify input[name=note]", "请于 15 个工作日内在页脚补充网站标识码")
+            page.click("#form-notify button")
+            page.wait_for_load_state()
+            assert page.inner_text("#case-state") == "已通知"
+            assert page.locator("#form-submit").count() == 0
+            logout(page)
+
+            login(page, case_path, "unit_a")
+            assert page.locator("#form-notify").count() == 0 and page.locator("#form-recheck").count() == 0
+            page.fill("#form-submit textarea[name=note]", "已在网站页脚补充网站标识码")
+            page.click("#form-submit button")
+            page.wait_for_load_state()
+            assert page.inner_text("#case-state") == "已提交整改"
+            assert "已在网站页脚补充网站标识码" in page.inner_text("#trail")
+            page.screenshot(path=str(shots / "web-case-submitted.png"), full_page=True)
+            logout(page)
+
+            loop_site.fixed = True
+            login(page, case_path, "sup")
+            page.click("#form-recheck button")
+            page.wait_for_url("**" + case_path + "#recheck")
+            assert page.inner_text("#case-state") == "已整改（关闭）"
+            assert page.inner_text("#recheck-outcome") == "已整改，关闭"
+            assert page.locator("#actions").count() == 0
+            page.screenshot(path=str(shots / "web-case-closed.png"), full_page=True)
+            page.click("#nav-cases")
+            page.wait_for_url("**/cases")
+            assert "已整改（关闭）" in page.inner_text("#case-list")
+            page.screenshot(path=str(shots / "web-cases.png"), full_page=True)
+        finally:
+            browser.close()
+    assert (shots / "web-case-closed.png").stat().st_size > 0

@@ -12,6 +12,7 @@ Routes::
     GET  /targets/{id}         one target (?run= &ruleset=)
     POST /targets/{id}/review  review one finding (supervisors only)
     GET  /audit                audit log (auditors, supervisors without a region limit)
+    GET  /cases, /cases/{id}   rectification cases (整改) and their actions: see ``web.cases``
 
 State-changing POSTs need the session's CSRF token (form field ``csrf_token`` or header
 ``X-CSRF-Token``); the login form carries a signed double-submit token instead.
@@ -23,6 +24,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -39,9 +41,12 @@ from xuncha.errors import ConfigError
 from xuncha.model import REVIEW_LABELS, REVIEW_STATES, Review
 from xuncha.registry import KIND_LABELS
 from xuncha.scoring.ruleset import DEFAULT_RULESET, RuleSet, available_rulesets, load_ruleset
+from xuncha.settings import CollectSettings, Settings
 from xuncha.store import Store, StoreError
 from xuncha.store.web_api import ROLE_LABELS, WebSession
 from xuncha.web import auth
+from xuncha.web import cases as case_routes
+from xuncha.web.common import Console, NotLoggedIn, WebError, client_ip, wants_json
 from xuncha.web.data import (
     REVIEWABLE,
     SEVERITY_LABELS,
@@ -66,32 +71,20 @@ LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_MAX_FAILURES = 5
 
 
-class WebError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+__all__ = ["NotLoggedIn", "WebError", "client_ip", "create_app", "wants_json"]
 
 
-class NotLoggedIn(Exception):
-    pass
-
-
-def wants_json(request: Request) -> bool:
-    if request.query_params.get("format") == "json":
-        return True
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
-
-
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
-
-
-def create_app(db_url: str, *, secret: str | None = None) -> FastAPI:
+def create_app(db_url: str, *, secret: str | None = None, collect_settings: CollectSettings | None = None,
+               recheck_timeout_s: float = case_routes.RECHECK_TIMEOUT_S) -> FastAPI:
     """The console over the store at ``db_url``. ``secret`` signs the login-form tokens
-    (a random one per process when None: open login forms go stale on restart)."""
+    (a random one per process when None: open login forms go stale on restart).
+    ``collect_settings`` are used by the automatic re-check (复查) of cases (default: the
+    normal collection settings, at most 60 pages as ``xuncha case recheck``); a re-check
+    running longer than ``recheck_timeout_s`` is abandoned and the case put back."""
     store = Store(db_url)
+    settings = Settings(db_url=db_url)
+    settings = (replace(settings, collect=collect_settings) if collect_settings is not None
+                else settings.with_collect(max_pages=case_routes.RECHECK_MAX_PAGES))
     key = (secret or secrets.token_hex(32)).encode()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals |= {"REVIEW_LABELS": REVIEW_LABELS, "KIND_LABELS": KIND_LABELS,
@@ -349,6 +342,8 @@ def create_app(db_url: str, *, secret: str | None = None) -> FastAPI:
         findings = sorted(view.result.findings, key=lambda x: (("veto", "deduct", "advisory", "inconclusive")
                                                                .index(x.severity) if x.severity in SEVERITY_LABELS
                                                                else 9, x.code))
+        open_cases = case_routes.target_cases(store, sess.user, target_id)
+        today = case_routes.today()
         data = {
             "run": run_json(store.get_run(run_id)), "ruleset": {"id": rs.id, "title": rs.title},
             "verdict": verdict_json(v, findings=True),
@@ -358,9 +353,12 @@ def create_app(db_url: str, *, secret: str | None = None) -> FastAPI:
                            "pages_crawled": view.result.pages_crawled,
                            "inconclusive_reasons": view.result.inconclusive_reasons},
             "can_review": sess.user.role == "supervisor",
+            "cases": [case_routes.case_json(c, today) for c in open_cases],
         }
         ctx = common(request, run_id, rs) | {"view": view, "v": v, "t": view.target, "findings": findings,
                                              "can_review": sess.user.role == "supervisor",
+                                             "open_cases": open_cases, "today": today,
+                                             "case_of": {c.finding_key: c for c in open_cases},
                                              "REVIEWABLE": REVIEWABLE, "REVIEW_STATES": REVIEW_STATES}
         return page(request, "target.html", ctx, data)
 
@@ -435,6 +433,10 @@ def create_app(db_url: str, *, secret: str | None = None) -> FastAPI:
                              "object_type": e.object_type, "object_id": e.object_id, "before": e.before,
                              "after": e.after, "ip": e.ip} for e in entries]}
         return page(request, "audit.html", {"entries": entries}, data)
+
+    # ------------------------------------------------------------------ rectification cases
+    case_routes.add_routes(app, Console(store, page, session_of, body, check_csrf), settings=settings,
+                           recheck_timeout_s=recheck_timeout_s)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

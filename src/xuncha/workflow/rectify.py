@@ -195,10 +195,14 @@ class OwnerRate(OnTimeRate):
     open: int = 0
 
 
-def on_time_rates(store: Store, start: date, end: date) -> list[OwnerRate]:
-    """Per owner: cases due in [start, end] (first deadline), closed on or before it, rate."""
+def on_time_rates(store: Store | None, start: date, end: date, *, cases: list[Case] | None = None) -> list[OwnerRate]:
+    """Per owner: cases due in [start, end] (first deadline), closed on or before it, rate.
+    ``cases`` limits the count to those cases (e.g. what a console user may see)."""
     out: dict[str, OwnerRate] = {}
-    for c in store.list_cases():
+    if cases is None:
+        assert store is not None
+        cases = store.list_cases()
+    for c in cases:
         if not start <= c.due_on <= end:
             continue
         r = out.setdefault(c.owner, OwnerRate(c.owner))
