@@ -12,6 +12,7 @@ page bodies, so a run can be re-judged (other as-of date, other thresholds) with
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -488,8 +489,6 @@ class Finding:
     def key(self) -> str:
         """Stable identity of the problem across runs and judgements (reviews and the
         false-positive allow-list hang on it): target, code, URL and what was found."""
-        import hashlib
-
         what = self.detail.get("found") or self.detail.get("masked") or self.detail.get("column") or self.evidence
         raw = "\x1f".join((self.target_id, self.code, self.url, str(what)))
         return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]

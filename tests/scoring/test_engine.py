@@ -176,3 +176,11 @@ def test_every_deduction_code_is_a_known_or_spec_code(rs) -> None:
         for code in list(part.deductions) + list(part.veto):
             assert code in REGISTRY or code in spec_new or code in {"W.VETO.FRAUD", "W.VETO.OPINION",
                                                                     "M.VETO.FRAUD", "M.VETO.OPINION"}, code
+
+
+def test_titles_come_from_checks_then_the_spec() -> None:
+    from xuncha.checks import title_of
+
+    assert title_of("W.VETO.HOME_STALE") == "首页不更新"  # a registered check
+    assert title_of("W.PUB.OVERVIEW") == "概况信息"  # in the spec, no check yet
+    assert title_of("W.NOPE") == "W.NOPE"

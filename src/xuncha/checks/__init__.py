@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from xuncha.checks.base import REGISTRY, CheckContext, CheckFunc, CheckSpec, check, early_warnings, run_checks
+from xuncha.checks.base import (
+    REGISTRY,
+    CheckContext,
+    CheckFunc,
+    CheckSpec,
+    check,
+    early_warnings,
+    family_of,
+    run_checks,
+    title_of,
+)
 
 # One module per check family; a new family is registered by adding its module name here.
 FAMILY_MODULES: tuple[str, ...] = (
@@ -40,5 +50,7 @@ __all__ = [
     "CheckSpec",
     "check",
     "early_warnings",
+    "family_of",
     "run_checks",
+    "title_of",
 ]

@@ -18,11 +18,11 @@ other check families reuse (``describe_failure``, ``home_problem``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from xuncha.checks.base import CheckContext, check
+from xuncha.checks.base import CheckContext, CheckFunc, check, guarded
 from xuncha.model import Finding, Page, Probe
 from xuncha.settings import TZ
 
@@ -110,6 +110,11 @@ def home_inconclusive(ctx: CheckContext, code: str, subject: str) -> Finding | N
         f"{problem}，无法检查{subject}",
         reason="home_unavailable",
     )
+
+
+def needs_home(subject: str) -> Callable[[CheckFunc], CheckFunc]:
+    """For checks that read the home page: inconclusive (naming ``subject``) when it failed."""
+    return guarded(lambda ctx, code: home_inconclusive(ctx, code, subject))
 
 
 def to_local(dt: datetime) -> datetime:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xuncha.checks.availability import home_inconclusive
+from xuncha.checks.availability import home_inconclusive, needs_home
 from xuncha.checks.base import CheckContext, check
 from xuncha.checks.links import home_urls, target_state
 from xuncha.extract.html import host_of
@@ -57,6 +57,7 @@ FOOTER_MARK_NAMES: dict[str, str] = {
     family="identity",
     indicator="国办发〔2017〕47号 政府网站发展指引：网站名称与头部标识区；国办秘函〔2019〕19号 功能设计",
 )
+@needs_home("网站名称")
 def site_name_in_header(ctx: CheckContext) -> Iterator[Finding]:
     """W.ID.SITE_NAME — 网站名称未在头部标识区显示（扣分）.
 
@@ -70,10 +71,6 @@ def site_name_in_header(ctx: CheckContext) -> Iterator[Finding]:
     "头部标识区未显示网站名称「某市人民政府门户网站」（显示为：某市政务服务网）".
     """
     code = "W.ID.SITE_NAME"
-    blocked = home_inconclusive(ctx, code, "网站名称")
-    if blocked is not None:
-        yield blocked
-        return
     name = ctx.target.name
     url = ctx.snapshot.home_url
     site = ctx.site
@@ -121,6 +118,7 @@ def site_name_in_header(ctx: CheckContext) -> Iterator[Finding]:
     family="identity",
     indicator="国办发〔2017〕47号 政府网站发展指引：底部功能区标识（党政机关网站标识、网站标识码、备案编号、主办单位、联系方式）",
 )
+@needs_home("底部标识")
 def footer_marks(ctx: CheckContext) -> Iterator[Finding]:
     """W.ID.FOOTER — 底部功能区标识缺失或不规范（每项扣分）.
 
@@ -134,10 +132,6 @@ def footer_marks(ctx: CheckContext) -> Iterator[Finding]:
     detail {"mark": "psb"}.
     """
     code = "W.ID.FOOTER"
-    blocked = home_inconclusive(ctx, code, "底部标识")
-    if blocked is not None:
-        yield blocked
-        return
     f = ctx.site.footer
     url = ctx.snapshot.home_url
     present = {
@@ -180,6 +174,7 @@ def footer_marks(ctx: CheckContext) -> Iterator[Finding]:
     family="identity",
     indicator="国办发〔2017〕47号 政府网站发展指引：网站标识码；国办秘函〔2019〕19号 功能设计",
 )
+@needs_home("网站标识码")
 def site_code_consistent(ctx: CheckContext) -> Iterator[Finding]:
     """W.ID.SITE_CODE — 网站标识码格式错误或前后不一致（扣分）.
 
@@ -192,10 +187,6 @@ def site_code_consistent(ctx: CheckContext) -> Iterator[Finding]:
     "网站标识码不一致：底部 bm36000005，找错入口 bm36000002".
     """
     code = "W.ID.SITE_CODE"
-    blocked = home_inconclusive(ctx, code, "网站标识码")
-    if blocked is not None:
-        yield blocked
-        return
     url = ctx.snapshot.home_url
     footer_code = clean_site_code(ctx.site.footer.site_code)
     if footer_code and not valid_site_code(footer_code):
@@ -284,6 +275,7 @@ def zhaocuo_entry(ctx: CheckContext) -> Iterator[Finding]:
     family="identity",
     indicator="国办发〔2017〕47号 政府网站发展指引：域名规范",
 )
+@needs_home("域名")
 def domain_rules(ctx: CheckContext) -> Iterator[Finding]:
     """W.ID.DOMAIN — 网站域名不规范（扣分）.
 
@@ -297,10 +289,6 @@ def domain_rules(ctx: CheckContext) -> Iterator[Finding]:
     "首页实际访问域名 www.example-city.com 不是 .gov.cn 或 .政务 域名".
     """
     code = "W.ID.DOMAIN"
-    blocked = home_inconclusive(ctx, code, "域名")
-    if blocked is not None:
-        yield blocked
-        return
     final = final_home_url(ctx)
     host = host_of(final)
     url = ctx.snapshot.home_url
@@ -351,6 +339,7 @@ SITEMAP_WORDS = ("网站地图", "站点地图")
     family="identity",
     indicator="国办秘函〔2019〕19号 扣分指标·功能设计：网站地图（待核实）",
 )
+@needs_home("网站地图")
 def sitemap_present(ctx: CheckContext) -> Iterator[Finding]:
     """W.SITEMAP — 网站地图缺失或无法访问（扣分，分值待核实）.
 
@@ -361,10 +350,6 @@ def sitemap_present(ctx: CheckContext) -> Iterator[Finding]:
     Example: no "网站地图" link anywhere on the home page ⇒ deduct "首页未提供网站地图".
     """
     code = "W.SITEMAP"
-    blocked = home_inconclusive(ctx, code, "网站地图")
-    if blocked is not None:
-        yield blocked
-        return
     site = ctx.site
     home = home_urls(ctx)
     sitemap = site.sitemap_url or site.footer.sitemap_url

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
 from urllib.parse import urlsplit
 
-from xuncha.checks.base import CheckContext, check
+from xuncha.checks.base import CheckContext, check, guarded
 from xuncha.checks.content import (
     TextUnit,
     capped,
@@ -74,6 +74,11 @@ def _untrusted(ctx: CheckContext, code: str) -> Finding | None:
     why = acc.health_detail or acc.health
     return ctx.finding(code, "inconclusive", ctx.target_url,
                        f"账号数据采集异常（{why}），无法判断", health=acc.health)
+
+
+# Account checks judge trustworthy data only: when the collection failed (blocked,
+# unreachable, parse error …) a check yields one inconclusive finding naming why, never a veto.
+_trusted_only = guarded(_untrusted)
 
 
 def _counted(acc: AccountSnapshot, as_of: datetime) -> list[Post]:
@@ -163,6 +168,7 @@ def _as_date(value: object) -> date | None:
     indicator="国办秘函〔2019〕19号 政务新媒体单项否决指标：内容不更新（监测时间点前2周内无更新）",
     kinds=MEDIA_KINDS,
 )
+@_trusted_only
 def account_stale(ctx: CheckContext) -> Iterator[Finding]:
     """M.VETO.STALE — 内容不更新（单项否决）.
 
@@ -177,10 +183,6 @@ def account_stale(ctx: CheckContext) -> Iterator[Finding]:
     最近一次发布于2024-05-01".
     """
     code = "M.VETO.STALE"
-    bad = _untrusted(ctx, code)
-    if bad is not None:
-        yield bad
-        return
     acc = ctx.account
     assert acc is not None
     today = ctx.today
@@ -209,6 +211,7 @@ def account_stale(ctx: CheckContext) -> Iterator[Finding]:
     indicator="国办发〔2018〕123号 政务新媒体内容更新要求；省级通报扣分项：内容更新不及时（窗口待核实）",
     kinds=MEDIA_KINDS,
 )
+@_trusted_only
 def account_slow(ctx: CheckContext) -> Iterator[Finding]:
     """M.UPDATE.SLOW — 内容更新不及时（扣分，未达否决）.
 
@@ -222,10 +225,6 @@ def account_slow(ctx: CheckContext) -> Iterator[Finding]:
     Example: newest post 10 days before T ⇒ deduct "最近一次发布距监测时间10天，超过7天".
     """
     code = "M.UPDATE.SLOW"
-    bad = _untrusted(ctx, code)
-    if bad is not None:
-        yield bad
-        return
     acc = ctx.account
     assert acc is not None
     today = ctx.today
@@ -262,6 +261,7 @@ def account_slow(ctx: CheckContext) -> Iterator[Finding]:
     indicator="国办秘函〔2019〕19号 政务新媒体单项否决指标：互动回应差（未提供有效互动功能）",
     kinds=MEDIA_KINDS,
 )
+@_trusted_only
 def account_interaction(ctx: CheckContext) -> Iterator[Finding]:
     """M.VETO.INTERACTION — 未提供有效互动功能（单项否决）.
 
@@ -273,10 +273,6 @@ def account_interaction(ctx: CheckContext) -> Iterator[Finding]:
     Example: interaction {"comments": False, "messages": False} ⇒ veto "未发现有效互动功能：评论、私信/留言均已关闭".
     """
     code = "M.VETO.INTERACTION"
-    bad = _untrusted(ctx, code)
-    if bad is not None:
-        yield bad
-        return
     acc = ctx.account
     assert acc is not None
     known = {k: v for k, v in acc.state.interaction.items() if v is not None}
@@ -305,6 +301,7 @@ def account_interaction(ctx: CheckContext) -> Iterator[Finding]:
     indicator="国办秘函〔2019〕19号 政务新媒体单项否决指标：严重表述错误；发布或链接反动、暴力、色情等内容",
     kinds=MEDIA_KINDS,
 )
+@_trusted_only
 def account_serious_error(ctx: CheckContext) -> Iterator[Finding]:
     """M.VETO.SERIOUS_ERROR — 严重表述错误 / 发布反动、暴力、色情等内容（候选，需人工确认）.
 
@@ -318,10 +315,6 @@ def account_serious_error(ctx: CheckContext) -> Iterator[Finding]:
     Example: post "国务院总理李墙出席…" ⇒ candidate "疑似领导人姓名错误「李墙」，应为「李强」".
     """
     code = "M.VETO.SERIOUS_ERROR"
-    bad = _untrusted(ctx, code)
-    if bad is not None:
-        yield bad
-        return
     yield from capped(ctx, code, serious_error_findings(ctx, code, _post_units(ctx)), ctx.target_url)
 
 
@@ -332,6 +325,7 @@ def account_serious_error(ctx: CheckContext) -> Iterator[Finding]:
     indicator="国办秘函〔2019〕19号 发布解读（错别字、表述不规范）；省级通报扣分项：政务新媒体错别字",
     kinds=MEDIA_KINDS,
 )
+@_trusted_only
 def account_typos(ctx: CheckContext) -> Iterator[Finding]:
     """M.CONTENT.TYPO — 错别字、表述不规范（扣分）.
 
@@ -343,10 +337,6 @@ def account_typos(ctx: CheckContext) -> Iterator[Finding]:
     Example: post text "已为小区按装智能门禁" ⇒ "疑似错别字「按装」，应为「安装」".
     """
     code = "M.CONTENT.TYPO"
-    bad = _untrusted(ctx, code)
-    if bad is not None:
-        yield bad
-        return
     yield from capped(ctx, code, typo_findings(ctx, code, _post_units(ctx)), ctx.target_url)
 
 
@@ -357,6 +347,7 @@ def account_typos(ctx: CheckContext) -> Iterator[Finding]:
     indicator="国办秘函〔2019〕19号 发布解读（敏感、违规信息）；省级通报扣分项：政务新媒体错敏信息",
     kinds=MEDIA_KINDS,
 )
+@_trusted_only
 def account_sensitive(ctx: CheckContext) -> Iterator[Finding]:
     """M.CONTENT.SENSITIVE — 敏感词、违规信息（扣分，未达严重问题）.
 
@@ -367,10 +358,6 @@ def account_sensitive(ctx: CheckContext) -> Iterator[Finding]:
     Example: post "代开发票 联系QQ" ⇒ "出现疑似诈骗类信息「代开发票」".
     """
     code = "M.CONTENT.SENSITIVE"
-    bad = _untrusted(ctx, code)
-    if bad is not None:
-        yield bad
-        return
     yield from capped(ctx, code, sensitive_findings(ctx, code, _post_units(ctx)), ctx.target_url)
 
 
@@ -381,6 +368,7 @@ def account_sensitive(ctx: CheckContext) -> Iterator[Finding]:
     indicator="国办秘函〔2019〕19号 发布解读（个人信息保护）；2018年政务公开工作要点（去标识化）",
     kinds=MEDIA_KINDS,
 )
+@_trusted_only
 def account_privacy(ctx: CheckContext) -> Iterator[Finding]:
     """M.PRIVACY.LEAK — 个人信息未脱敏（扣分）.
 
@@ -393,10 +381,6 @@ def account_privacy(ctx: CheckContext) -> Iterator[Finding]:
     Example: post "公示：张三 身份证号 110105198001011234" ⇒ "含未脱敏个人信息：身份证号 1 处（如 正文 1101**********1234）".
     """
     code = "M.PRIVACY.LEAK"
-    bad = _untrusted(ctx, code)
-    if bad is not None:
-        yield bad
-        return
     yield from capped(ctx, code, pii_findings(ctx, code, _post_units(ctx)), ctx.target_url)
 
 
@@ -433,6 +417,7 @@ def _link_problem(url: str) -> str | None:
     indicator="国办发〔2018〕123号 政务新媒体功能可用要求；省级通报扣分项：菜单、链接无法使用",
     kinds=MEDIA_KINDS,
 )
+@_trusted_only
 def account_menu_broken(ctx: CheckContext) -> Iterator[Finding]:
     """M.MENU.BROKEN — 菜单、链接功能无法使用（扣分）.
 
@@ -445,10 +430,6 @@ def account_menu_broken(ctx: CheckContext) -> Iterator[Finding]:
     Example: menu entry ("办事服务", "javascript:void(0)") ⇒ "菜单「办事服务」链接为无效占位地址".
     """
     code = "M.MENU.BROKEN"
-    bad = _untrusted(ctx, code)
-    if bad is not None:
-        yield bad
-        return
     acc = ctx.account
     assert acc is not None
     found: list[Finding] = []
@@ -638,6 +619,7 @@ def account_repost_missing(ctx: CheckContext) -> Iterator[Finding]:
     indicator="国办发〔2018〕123号 对功能相近、用户关注度低的政务新媒体进行清理整合",
     kinds=MEDIA_KINDS,
 )
+@_trusted_only
 def account_dormant(ctx: CheckContext) -> Iterator[Finding]:
     """M.DORMANT — 僵尸号：应清理整合的低效账号（提示）.
 
@@ -649,10 +631,6 @@ def account_dormant(ctx: CheckContext) -> Iterator[Finding]:
     Example: 2 posts in the last 90 days ⇒ advisory "近90天仅发布2条内容（少于3条）".
     """
     code = "M.DORMANT"
-    bad = _untrusted(ctx, code)
-    if bad is not None:
-        yield bad
-        return
     acc = ctx.account
     assert acc is not None
     quarter = _in_window(_counted(acc, ctx.as_of), ctx.today, DORMANT_DAYS)
@@ -683,6 +661,7 @@ HIJACK_MIN_POSTS = 3
     indicator="国办秘函〔2019〕19号 政务新媒体单项否决：安全、泄密事故等严重问题",
     kinds=MEDIA_KINDS,
 )
+@_trusted_only
 def account_security(ctx: CheckContext) -> Iterator[Finding]:
     """M.VETO.SECURITY — 泄露国家秘密；账号被盗用、发布非本单位内容（候选，需人工确认）.
 
@@ -699,10 +678,6 @@ def account_security(ctx: CheckContext) -> Iterator[Finding]:
     from xuncha.text.lexicon import default_lexicon
 
     code = "M.VETO.SECURITY"
-    bad = _untrusted(ctx, code)
-    if bad is not None:
-        yield bad
-        return
     acc = ctx.account
     assert acc is not None
     for post in acc.posts:

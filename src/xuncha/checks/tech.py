@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xuncha.checks.availability import BLOCK_ERRORS, error_zh, home_inconclusive, to_local
+from xuncha.checks.availability import BLOCK_ERRORS, error_zh, needs_home, to_local
 from xuncha.checks.base import CheckContext, check
 from xuncha.model import Finding
 
@@ -154,6 +154,7 @@ def ipv6_support(ctx: CheckContext) -> Iterator[Finding]:
     family="tech",
     indicator="国办秘函〔2019〕19号 扣分指标·功能设计：站内搜索",
 )
+@needs_home("站内搜索")
 def site_search(ctx: CheckContext) -> Iterator[Finding]:
     """W.SEARCH — 站内搜索缺失或不可用（扣分）.
 
@@ -166,10 +167,6 @@ def site_search(ctx: CheckContext) -> Iterator[Finding]:
     "站内搜索「关于做好2025年春季防火工作的通知」未在第一页检索结果中找到该信息".
     """
     code = "W.SEARCH"
-    blocked = home_inconclusive(ctx, code, "站内搜索")
-    if blocked is not None:
-        yield blocked
-        return
     url = ctx.snapshot.home_url
     if ctx.site.search_form is None:
         yield ctx.finding(code, "deduct", url, "首页未提供站内搜索功能", reason="no_form")

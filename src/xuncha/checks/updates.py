@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from xuncha.checks.availability import home_inconclusive
+from xuncha.checks.availability import needs_home
 from xuncha.checks.base import CheckContext, check
 from xuncha.model import Column, Finding, Item
 from xuncha.settings import TZ
@@ -320,6 +320,7 @@ def _listing(texts: list[str]) -> str:
     family="updates",
     indicator="国办秘函〔2019〕19号 单项否决：首页不更新",
 )
+@needs_home("首页更新情况")
 def home_not_updated(ctx: CheckContext) -> Iterator[Finding]:
     """W.VETO.HOME_STALE — 首页不更新（单项否决）.
 
@@ -333,10 +334,6 @@ def home_not_updated(ctx: CheckContext) -> Iterator[Finding]:
     "首页近14天（2025-02-15 至 2025-03-01）无更新：最新信息日期 2025-02-10".
     """
     code = "W.VETO.HOME_STALE"
-    blocked = home_inconclusive(ctx, code, "首页更新情况")
-    if blocked is not None:
-        yield blocked
-        return
     today = ctx.today
     window = Window.days(today, ctx.thresholds.home_stale_days)
     home_url = ctx.snapshot.home_url

@@ -88,10 +88,9 @@ def sorted_verdicts(verdicts: list[Verdict]) -> list[Verdict]:
 
 
 def code_title(code: str) -> str:
-    from xuncha.checks import REGISTRY
+    from xuncha.checks.base import title_of
 
-    spec = REGISTRY.get(code)
-    return spec.title if spec is not None else code
+    return title_of(code)
 
 
 def _evidence(findings: list[Finding], limit: int = 2) -> str:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from statistics import mean
 
+from xuncha.checks.base import title_of
 from xuncha.model import Verdict
 from xuncha.registry import KIND_LABELS
 from xuncha.report.data import owner_verdicts
@@ -180,22 +181,15 @@ def problem_paragraphs(data: SelfReportData) -> list[str]:
         lines = []
         for code in v.veto_codes:
             f = next(f for f in v.problems if f.code == code)
-            lines.append(f"{_title(code)}（单项否决）：{f.evidence}")
+            lines.append(f"{title_of(code)}（单项否决）：{f.evidence}")
         for d in v.deductions:
             lines.append(f"{d.title}{d.instances}处（扣{d.points:g}分）：{d.findings[0].evidence if d.findings else ''}")
         for f in v.pending:
-            lines.append(f"{_title(f.code)}（疑似，待人工核实）：{f.evidence}")
+            lines.append(f"{title_of(f.code)}（疑似，待人工核实）：{f.evidence}")
         score = f"，得分{v.score:g}分" if v.score is not None else ""
         head = f"{name}：检查结果为{v.verdict}{score}"
         out.append(head + ("。存在问题：" + "；".join(lines) + "。" if lines else "，未发现问题。"))
     return out
-
-
-def _title(code: str) -> str:
-    from xuncha.checks import REGISTRY
-
-    spec = REGISTRY.get(code)
-    return spec.title if spec else code
 
 
 def write_self_report(data: SelfReportData, out: Path, *, next_steps: tuple[str, ...] = NEXT_STEPS) -> Path:

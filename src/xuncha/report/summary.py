@@ -40,13 +40,10 @@ FAMILY_LABELS = {
 
 
 def _code_info(code: str) -> tuple[str, str]:
-    """(Chinese title, family) of a code from the check registry."""
-    from xuncha.checks import REGISTRY
+    """(Chinese title, family) of a code."""
+    from xuncha.checks.base import family_of, title_of
 
-    spec = REGISTRY.get(code)
-    if spec is None:
-        return code, "other"
-    return spec.title, spec.family
+    return title_of(code), family_of(code)
 
 
 @dataclass

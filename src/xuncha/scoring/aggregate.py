@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from xuncha.checks.base import family_of, title_of
 from xuncha.model import Finding, Target, Verdict
 from xuncha.scoring.ruleset import RuleSet
 
@@ -205,13 +206,6 @@ def full_regions(by_region: list[Rate]) -> list[str]:
     return [r.label for r in by_region if r.level == level and r.inspected and r.failed == 0]
 
 
-def _title(code: str) -> tuple[str, str]:
-    from xuncha.checks import REGISTRY
-
-    spec = REGISTRY.get(code)
-    return (spec.title, spec.family) if spec else (code, "other")
-
-
 def problem_groups(verdicts: Iterable[Verdict]) -> list[ProblemGroup]:
     """Problems grouped by indicator (the website and new-media codes of one indicator share a
     group): vetoes, then deductions, then candidates pending review; within a kind, the
@@ -219,7 +213,7 @@ def problem_groups(verdicts: Iterable[Verdict]) -> list[ProblemGroup]:
     groups: dict[tuple[str, str], ProblemGroup] = {}
 
     def add(kind: str, code: str, v: Verdict, fs: list[Finding], n: int) -> None:
-        title, family = _title(code)
+        title, family = title_of(code), family_of(code)
         g = groups.get((kind, title))  # the website and the new-media code of one indicator share it
         if g is None:
             g = groups[(kind, title)] = ProblemGroup(code=code, title=title, kind=kind, family=family)

@@ -26,17 +26,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from xuncha.checks.base import title_of
 from xuncha.model import Deduction, Finding, Review, TargetResult, Verdict
 from xuncha.scoring.ruleset import Part, RuleSet
 
 Reviews = Mapping[tuple[str, str], Review]
-
-
-def _title(code: str) -> str:
-    from xuncha.checks import REGISTRY
-
-    spec = REGISTRY.get(code)
-    return spec.title if spec else code
 
 
 def instances(findings: Iterable[Finding]) -> int:
@@ -108,7 +102,7 @@ def _deductions(part: Part, deduct: dict[str, list[Finding]], *, skip_groups: se
             pts = min(pts, rule.max)
         if pts <= 0 and n == 0:
             continue
-        out.append(Deduction(code, _title(code), rule.group, round(pts, 2), n, rule.per, rule.unconfirmed,
+        out.append(Deduction(code, title_of(code), rule.group, round(pts, 2), n, rule.per, rule.unconfirmed,
                              [f for f in fs if f.severity != "advisory"]))
     order = list(part.groups)
     out.sort(key=lambda d: (order.index(d.group) if d.group in order else 99, -d.points, d.code))

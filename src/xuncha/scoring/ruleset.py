@@ -227,10 +227,9 @@ class _Reader:
 
 
 def _code_title(code: str) -> str:
-    from xuncha.checks import REGISTRY
+    from xuncha.checks.base import title_of
 
-    spec = REGISTRY.get(code)
-    return f"{spec.title}（{code}）" if spec else code
+    return f"{title_of(code)}（{code}）"
 
 
 def _check_code(r: _Reader, code: str, where: str, prefix: str) -> None:

@@ -411,6 +411,16 @@ def _probe_values(p: model.Probe) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- the store
+class _Blobs(dict[str, bytes]):
+    """Texts bound for ``bodies``, keyed by the sha256 of their UTF-8 bytes."""
+
+    def add(self, text: str) -> str:
+        data = text_bytes(text)
+        h = hashlib.sha256(data).hexdigest()
+        self[h] = data
+        return h
+
+
 class Store(WebStoreMixin, WorkflowStoreMixin):
     """Runs, snapshots, judgements, findings and probes in one database (see module doc)."""
 
@@ -641,13 +651,8 @@ class Store(WebStoreMixin, WorkflowStoreMixin):
         probes table tagged with the run (a probe already added by :meth:`add_probes` with the
         same target, URL and time is tagged rather than duplicated).
         """
-        blobs: dict[str, bytes] = {}
-
-        def blob(text: str) -> str:
-            data = text_bytes(text)
-            h = hashlib.sha256(data).hexdigest()
-            blobs[h] = data
-            return h
+        blobs = _Blobs()
+        blob = blobs.add
 
         # Crawled pages first, then the cloaking re-fetches (flagged), one seq numbering.
         all_pages = [(p, False) for p in snapshot.pages] + [(p, True) for p in snapshot.cloaked]
@@ -655,11 +660,7 @@ class Store(WebStoreMixin, WorkflowStoreMixin):
         att_hashes = [
             blob(segments_text(a.segments)) if a.segments else None for a in snapshot.attachments
         ]
-        robots_hash: str | None = None
-        if snapshot.robots_txt is not None:
-            data = text_bytes(snapshot.robots_txt)
-            robots_hash = hashlib.sha256(data).hexdigest()
-            blobs[robots_hash] = data
+        robots_hash = blob(snapshot.robots_txt) if snapshot.robots_txt is not None else None
 
         # Compress outside the write lock, and only what is new.
         new_bodies = self._new_bodies(blobs)
@@ -825,15 +826,7 @@ class Store(WebStoreMixin, WorkflowStoreMixin):
     def load_snapshot(self, run_id: int, target_id: str) -> model.SiteSnapshot:
         """The snapshot saved for ``target_id`` in ``run_id``, exactly as it was saved."""
         with self._session() as s:
-            self._run_row(s, run_id)
-            found = s.execute(
-                sa.select(RunTargetRow, SnapshotRow)
-                .join(SnapshotRow, SnapshotRow.run_target_id == RunTargetRow.id)
-                .where(RunTargetRow.run_id == run_id, RunTargetRow.target_id == target_id)
-            ).first()
-            if found is None:
-                raise StoreError(f"巡查批次 #{run_id} 中没有网站 {target_id} 的采集快照")
-            rt, snap = found
+            rt, snap = self._snapshot_row(s, run_id, target_id, SnapshotRow, "网站")
             return self._build_snapshot(s, run_id, rt, snap)
 
     def _build_snapshot(
@@ -943,16 +936,32 @@ class Store(WebStoreMixin, WorkflowStoreMixin):
 
     def snapshot_target_ids(self, run_id: int) -> list[str]:
         """Ids of the targets that have a snapshot in the run (target order)."""
+        return self._ids_with(run_id, SnapshotRow)
+
+    def _ids_with(self, run_id: int, row: type[SnapshotRow] | type[AccountSnapshotRow]) -> list[str]:
+        """Ids of the run's targets that have a row of ``row`` (website or account snapshot)."""
         with self._session() as s:
             self._run_row(s, run_id)
             return list(
                 s.scalars(
                     sa.select(RunTargetRow.target_id)
-                    .join(SnapshotRow, SnapshotRow.run_target_id == RunTargetRow.id)
+                    .join(row, row.run_target_id == RunTargetRow.id)
                     .where(RunTargetRow.run_id == run_id)
                     .order_by(RunTargetRow.id)
                 )
             )
+
+    def _snapshot_row(self, s: Session, run_id: int, target_id: str, row: type[Any], what: str) -> Any:
+        """(run target row, snapshot row) of a website or account snapshot; StoreError naming it."""
+        self._run_row(s, run_id)
+        found = s.execute(
+            sa.select(RunTargetRow, row)
+            .join(row, row.run_target_id == RunTargetRow.id)
+            .where(RunTargetRow.run_id == run_id, RunTargetRow.target_id == target_id)
+        ).first()
+        if found is None:
+            raise StoreError(f"巡查批次 #{run_id} 中没有{what} {target_id} 的采集快照")
+        return found
 
     def _new_bodies(self, blobs: dict[str, bytes]) -> list[dict[str, Any]]:
         """Rows for the blobs the database lacks, compressed (outside the write lock)."""
@@ -979,13 +988,8 @@ class Store(WebStoreMixin, WorkflowStoreMixin):
         :meth:`save_target_result` has not stored it yet). The posts (one JSON blob) and each
         document's text go to ``bodies`` once per distinct content across all runs.
         """
-        blobs: dict[str, bytes] = {}
-
-        def blob(text: str) -> str:
-            data = text_bytes(text)
-            h = hashlib.sha256(data).hexdigest()
-            blobs[h] = data
-            return h
+        blobs = _Blobs()
+        blob = blobs.add
 
         posts_hash = blob(posts_text(snap.posts)) if snap.posts else None
         doc_hashes = [blob(d.html) if d.html else None for d in snap.documents]
@@ -1023,15 +1027,7 @@ class Store(WebStoreMixin, WorkflowStoreMixin):
         """The account snapshot saved for ``target_id`` in ``run_id``, exactly as it was saved
         (datetimes aware, in Asia/Shanghai)."""
         with self._session() as s:
-            self._run_row(s, run_id)
-            found = s.execute(
-                sa.select(RunTargetRow, AccountSnapshotRow)
-                .join(AccountSnapshotRow, AccountSnapshotRow.run_target_id == RunTargetRow.id)
-                .where(RunTargetRow.run_id == run_id, RunTargetRow.target_id == target_id)
-            ).first()
-            if found is None:
-                raise StoreError(f"巡查批次 #{run_id} 中没有账号 {target_id} 的采集快照")
-            rt, acc = found
+            rt, acc = self._snapshot_row(s, run_id, target_id, AccountSnapshotRow, "账号")
             docs = list(
                 s.scalars(
                     sa.select(AccountDocumentRow)
@@ -1059,16 +1055,7 @@ class Store(WebStoreMixin, WorkflowStoreMixin):
 
     def account_target_ids(self, run_id: int) -> list[str]:
         """Ids of the targets that have an account snapshot in the run (target order)."""
-        with self._session() as s:
-            self._run_row(s, run_id)
-            return list(
-                s.scalars(
-                    sa.select(RunTargetRow.target_id)
-                    .join(AccountSnapshotRow, AccountSnapshotRow.run_target_id == RunTargetRow.id)
-                    .where(RunTargetRow.run_id == run_id)
-                    .order_by(RunTargetRow.id)
-                )
-            )
+        return self._ids_with(run_id, AccountSnapshotRow)
 
     # ----------------------------------------------------------------- judgements, findings
     def new_judgement(self, run_id: int, as_of: datetime, note: str = "", ruleset: str = "") -> int:
