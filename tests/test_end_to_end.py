@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import psycopg
 import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -172,22 +170,15 @@ def test_monitor_stores_probes(world: World, tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_postgres_run_is_the_same(world: World, inspected: Inspected, tmp_path: Path) -> None:
-    dsn = os.environ.get("XUNCHA_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
-    name = f"xuncha_e2e_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        db_url = dsn.rsplit("/", 1)[0] + f"/{name}"
-        outcome = _inspect(world, tmp_path, db_url)
-        assert {r.target.id: r.veto_codes for r in outcome.results} == {
-            r.target.id: r.veto_codes for r in inspected.outcome.results}
-        later = rejudge(outcome.run_id, as_of=AS_OF + timedelta(days=30), out=tmp_path, settings=Settings(db_url=db_url),
-                        repost_tasks_path=world.repost_tasks)
-        assert "W.VETO.HOME_STALE" in {r.target.id: r for r in later.results}[CLEAN].veto_codes
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def test_postgres_run_is_the_same(world: World, inspected: Inspected, tmp_path: Path,
+                                  pg_database: Callable[[], str]) -> None:
+    db_url = pg_database()
+    outcome = _inspect(world, tmp_path, db_url)
+    assert {r.target.id: r.veto_codes for r in outcome.results} == {
+        r.target.id: r.veto_codes for r in inspected.outcome.results}
+    later = rejudge(outcome.run_id, as_of=AS_OF + timedelta(days=30), out=tmp_path, settings=Settings(db_url=db_url),
+                    repost_tasks_path=world.repost_tasks)
+    assert "W.VETO.HOME_STALE" in {r.target.id: r for r in later.results}[CLEAN].veto_codes
 
 
 def test_cli_lists_checks_and_reports_bad_registry(tmp_path: Path) -> None:

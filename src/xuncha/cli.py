@@ -257,6 +257,10 @@ def _register_report_commands() -> None:
     app.add_typer(case_app, name="case")
     app.add_typer(register_app, name="register")
 
+    from xuncha.cli_registry import registry_app
+
+    app.add_typer(registry_app, name="registry")
+
     from xuncha.cli_web import serve, user_add
 
     app.command("serve")(serve)

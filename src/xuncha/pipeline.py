@@ -174,7 +174,7 @@ def _result(target: Target, snapshot: SiteSnapshot | None, findings: list[Findin
 
 
 async def inspect_async(
-    registry_path: str | Path,
+    registry_path: str | Path | None = None,
     *,
     as_of: datetime,
     out: Path,
@@ -184,14 +184,37 @@ async def inspect_async(
     only: list[str] | None = None,
     progress: ProgressSink | None = None,
     repost_tasks_path: str | Path | None = None,
+    targets: list[Target] | None = None,
+    repost_tasks: list[dict[str, object]] | None = None,
+    on_run: Callable[[int], None] | None = None,
+    run_meta: dict[str, object] | None = None,
 ) -> RunOutcome:
+    """Inspect the registry's targets (all, or those in ``only``) and store everything.
+
+    The registry is the file ``registry_path``, or ``targets`` already loaded (the console's
+    stored registry); every one of them is a peer for the new-media duplicate check, also when
+    ``only`` picks some. Repost tasks likewise come from ``repost_tasks_path`` or ``repost_tasks``.
+    ``on_run`` is called with the new run's id as soon as the run exists; ``run_meta`` is kept
+    in the run's settings under ``meta`` (who started it, from where). Cancelling the task ends
+    the run ``cancelled``, keeping what was collected.
+    """
     progress = progress or NullProgress()
-    registry = load_registry(registry_path, skip_bad_rows=skip_bad_rows)
+    if targets is None:
+        if registry_path is None:
+            raise ValueError("inspect_async needs registry_path or targets")
+        peers = load_registry(registry_path, skip_bad_rows=skip_bad_rows).targets
+    else:
+        peers = list(targets)
     overrides = load_overrides(overrides_path)
-    repost_tasks = load_repost_tasks(repost_tasks_path)
-    targets = [t for t in registry.targets if not only or t.id in only]
+    tasks = list(repost_tasks) if repost_tasks is not None else load_repost_tasks(repost_tasks_path)
+    targets = [t for t in peers if not only or t.id in only]
     store = Store(settings.db_url)
-    run_id = store.create_run(as_of, str(registry_path), {"collect": settings.collect.__dict__ | {"resolve": None}})
+    run_settings: dict[str, object] = {"collect": settings.collect.__dict__ | {"resolve": None}}
+    if run_meta:
+        run_settings["meta"] = dict(run_meta)
+    run_id = store.create_run(as_of, str(registry_path) if registry_path is not None else "名录库", run_settings)
+    if on_run is not None:
+        on_run(run_id)
     ruleset = load_ruleset(settings.ruleset)  # fail early on a bad rule set
     judgement_id = store.new_judgement(run_id, as_of, "inspect", ruleset=ruleset.id)
     results: dict[str, TargetResult] = {}
@@ -243,7 +266,7 @@ async def inspect_async(
             snap = await collect_account(fetcher, target, as_of)
         await asyncio.to_thread(store.save_account_snapshot, run_id, snap)
         findings = await asyncio.to_thread(
-            judge_account, snap, as_of, settings, peers=registry.targets, repost_tasks=repost_tasks,
+            judge_account, snap, as_of, settings, peers=peers, repost_tasks=tasks,
             codes=None if running else ["M.REGISTRY.MISMATCH"],
         )
         res = account_result(snap, findings)

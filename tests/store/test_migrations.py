@@ -21,6 +21,7 @@ TABLES = {
     "account_snapshots", "account_documents", "reviews",
     "users", "web_sessions", "login_failures", "audit_log",
     "rectify_cases", "rectify_events", "zhaocuo_messages", "consultations",
+    "registry_entries", "registry_events", "repost_tasks",
 }
 
 

@@ -4,38 +4,20 @@ small builders of targets and findings."""
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
-import psycopg
 import pytest
-from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict
 
 from xuncha.model import Finding, Target
 from xuncha.settings import TZ
 from xuncha.store import Store
 
-PG_ADMIN_DSN = os.environ.get("XUNCHA_TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
-
 
 @pytest.fixture(scope="session")
-def wf_pg_url() -> Iterator[str]:
-    try:
-        admin = psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL is not reachable with {PG_ADMIN_DSN!r}: {str(exc).strip().splitlines()[0]}; "
-                    "deselect with -m 'not postgres'", pytrace=False)
-    name = f"xuncha_wf_{secrets.token_hex(6)}"
-    admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    info = conninfo_to_dict(PG_ADMIN_DSN)
-    try:
-        yield f"postgresql://{info.get('user', 'postgres')}@{info.get('host', '127.0.0.1')}:{info.get('port', '5432')}/{name}"
-    finally:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        admin.close()
+def wf_pg_url(pg_database: Callable[[], str]) -> str:
+    """One scratch PostgreSQL database for these tests (tests/conftest.py drops it at the end)."""
+    return pg_database()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -6,6 +6,9 @@ Nothing is fetched: switching the rule set re-scores the stored findings.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +24,55 @@ from xuncha.store import Store
 
 PREVIOUS_RUNS = 4  # how far back repeat offenders are traced
 MIN_GAP = timedelta(days=7)  # a "previous" run is a previous round, not a re-run the same week
+CACHED_RUNS = 16  # finished runs whose results a Store keeps in memory (LRU)
+
+
+class _ResultCache:
+    """The per-target results of finished runs, kept per ``Store`` object (the web console
+    re-scores on every request; loading a province's findings is the expensive part).
+
+    The key is (run, latest judgement): a finished run's results only change by a rejudge,
+    which adds a judgement. Runs still running are never cached. Reviews are not cached:
+    they are read on every scoring. Callers must treat the lists as read-only."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.entries: OrderedDict[tuple[int, int], list[TargetResult]] = OrderedDict()
+
+    def get(self, store: Store, run_id: int) -> list[TargetResult]:
+        run = store.get_run(run_id)
+        js = store.judgements(run_id)
+        if run.status == "running" or not js:
+            return store.target_results(run_id)
+        key = (run_id, js[-1].id)
+        with self.lock:
+            hit = self.entries.get(key)
+            if hit is not None:
+                self.entries.move_to_end(key)
+                return hit
+        results = store.target_results(run_id)
+        with self.lock:
+            self.entries[key] = results
+            for old in [k for k in self.entries if k[0] == run_id and k != key]:
+                del self.entries[old]
+            while len(self.entries) > CACHED_RUNS:
+                self.entries.popitem(last=False)
+        return results
+
+
+_caches_lock = threading.Lock()
+
+
+def target_results(store: Store, run_id: int) -> list[TargetResult]:
+    """``store.target_results(run_id)``, from the store's in-memory cache for finished runs."""
+    cache = getattr(store, "_xuncha_result_cache", None)
+    if cache is None:
+        with _caches_lock:
+            cache = getattr(store, "_xuncha_result_cache", None)
+            if cache is None:
+                cache = _ResultCache()
+                store._xuncha_result_cache = cache  # type: ignore[attr-defined]
+    return cache.get(store, run_id)
 
 
 def load_bonus(path: str | Path | None, as_of: datetime | None = None) -> list[Finding]:
@@ -61,10 +113,8 @@ def _with_extra(results: list[TargetResult], extra: list[Finding]) -> list[Targe
     by_target: dict[str, list[Finding]] = {}
     for f in extra:
         by_target.setdefault(f.target_id, []).append(f)
-    for r in results:
-        if r.target.id in by_target:
-            r.findings = [*r.findings, *by_target[r.target.id]]
-    return results
+    return [replace(r, findings=[*r.findings, *by_target[r.target.id]]) if r.target.id in by_target else r
+            for r in results]
 
 
 def owner_verdicts(verdicts: list[Verdict], owner: str, run_id: int) -> list[Verdict]:
@@ -83,7 +133,7 @@ def run_as_of(store: Store, run_id: int) -> datetime:
 
 
 def score_run(store: Store, run_id: int, rs: RuleSet, *, bonus: list[Finding] | None = None) -> list[Verdict]:
-    results = store.target_results(run_id)
+    results = target_results(store, run_id)
     reviews = store.reviews([r.target.id for r in results])
     return score_results(_with_extra(results, bonus or []), rs, reviews)
 

@@ -388,5 +388,5 @@ class ReviewRow(Base):
     run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("runs.id", ondelete="SET NULL"), nullable=True)
 
 
-# Tables of the web console and the workflow live in their own modules (one owner each).
-from xuncha.store import models_web, models_workflow  # noqa: E402, F401
+# Tables of the web console, the workflow and the registry live in their own modules (one owner each).
+from xuncha.store import models_registry, models_web, models_workflow  # noqa: E402, F401

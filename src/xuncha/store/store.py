@@ -56,6 +56,7 @@ from xuncha.store.models import (
     SearchAttemptRow,
     SnapshotRow,
 )
+from xuncha.store.registry_api import RegistryStoreMixin
 from xuncha.store.web_api import WebStoreMixin
 from xuncha.store.workflow_api import WorkflowStoreMixin
 
@@ -421,7 +422,7 @@ class _Blobs(dict[str, bytes]):
         return h
 
 
-class Store(WebStoreMixin, WorkflowStoreMixin):
+class Store(WebStoreMixin, WorkflowStoreMixin, RegistryStoreMixin):
     """Runs, snapshots, judgements, findings and probes in one database (see module doc)."""
 
     def __init__(self, url: str = DEFAULT_URL, *, echo: bool = False) -> None:

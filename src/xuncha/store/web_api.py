@@ -88,6 +88,7 @@ class WebStoreMixin:
         owner: str = "",
         display_name: str = "",
         created_by: str = "",
+        ip: str = "",
     ) -> WebUser:
         """Create an account (and its audit row). Unknown role, empty name, a unit user without
         owner or a taken username raise StoreError in Chinese."""
@@ -109,7 +110,8 @@ class WebStoreMixin:
                 user = _user(row)
                 s.add(AuditRow(at=now, username=created_by, action="user_created", object_type="user",
                                object_id=username, before=None,
-                               after={"role": role, "region": user.region, "owner": user.owner}, ip=""))
+                               after={"role": role, "region": user.region, "owner": user.owner,
+                                      "display_name": user.display_name}, ip=ip[:64]))
         except sa_exc.IntegrityError:
             raise StoreError(f"用户名「{username}」已存在") from None
         return user
@@ -128,6 +130,56 @@ class WebStoreMixin:
     def users(self) -> list[WebUser]:
         with self._web_session() as s:
             return [_user(r) for r in s.scalars(sa.select(UserRow).order_by(UserRow.id))]
+
+    def get_user(self, username: str) -> WebUser | None:
+        with self._web_session() as s:
+            row = s.scalar(sa.select(UserRow).where(UserRow.username == username.strip()))
+            return None if row is None else _user(row)
+
+    def update_user(self, username: str, *, role: str | None = None, region: str | None = None,
+                    owner: str | None = None, display_name: str | None = None) -> WebUser:
+        """Change an account's role, region, owner or display name (None = keep). The result
+        is checked as ``add_user`` checks a new one; StoreError in Chinese."""
+        with self._web_session(write=True) as s:
+            row = self._user_row(s, username)
+            role = row.role if role is None else role
+            if role not in WEB_ROLES:
+                raise StoreError(f"角色「{role}」无效（可用：{'、'.join(WEB_ROLES)}）")
+            owner = row.owner if owner is None else owner.strip()
+            if role == "unit" and not owner:
+                raise StoreError("主管单位用户必须指定所属单位")
+            row.role = role
+            row.owner = owner
+            if region is not None:
+                row.region = region.strip().strip("/")
+            if display_name is not None:
+                row.display_name = display_name.strip()
+            s.flush()
+            return _user(row)
+
+    def set_user_active(self, username: str, active: bool) -> WebUser:
+        """Deactivate (every session of the account ends at once) or reactivate an account."""
+        with self._web_session(write=True) as s:
+            row = self._user_row(s, username)
+            row.active = active
+            if not active:
+                s.execute(sa.delete(WebSessionRow).where(WebSessionRow.user_id == row.id))
+            s.flush()
+            return _user(row)
+
+    def delete_user_sessions(self, user_id: int, *, keep_token: str | None = None) -> int:
+        """End the sessions of an account (all, or all but the one of ``keep_token``)."""
+        q = sa.delete(WebSessionRow).where(WebSessionRow.user_id == user_id)
+        if keep_token:
+            q = q.where(WebSessionRow.token_hash != token_hash(keep_token))
+        with self._web_session(write=True) as s:
+            return int(s.execute(q).rowcount or 0)
+
+    def _user_row(self, s: Session, username: str) -> UserRow:
+        row = s.scalar(sa.select(UserRow).where(UserRow.username == username.strip()))
+        if row is None:
+            raise StoreError(f"用户「{username}」不存在")
+        return row
 
     # ----------------------------------------------------------------- sessions
     def create_web_session(self, user_id: int, token: str, csrf_token: str, ttl: timedelta, ip: str = "") -> None:

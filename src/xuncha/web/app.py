@@ -31,22 +31,24 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from xuncha.errors import ConfigError
 from xuncha.model import REVIEW_LABELS, REVIEW_STATES, Review
 from xuncha.registry import KIND_LABELS
-from xuncha.scoring.ruleset import DEFAULT_RULESET, RuleSet, available_rulesets, load_ruleset
+from xuncha.scoring.ruleset import DEFAULT_RULESET, RuleSet, available_rulesets
 from xuncha.settings import CollectSettings, Settings
 from xuncha.store import Store, StoreError
 from xuncha.store.web_api import ROLE_LABELS, WebSession
 from xuncha.web import auth
 from xuncha.web import cases as case_routes
-from xuncha.web.common import Console, NotLoggedIn, WebError, client_ip, wants_json
+from xuncha.web import inspections as inspection_routes
+from xuncha.web import registers as register_routes
+from xuncha.web import registry_pages as registry_routes
+from xuncha.web import users as user_routes
+from xuncha.web.common import Console, NotLoggedIn, WebError, client_ip, ruleset_named, wants_json
 from xuncha.web.data import (
     REVIEWABLE,
     SEVERITY_LABELS,
@@ -75,16 +77,22 @@ __all__ = ["NotLoggedIn", "WebError", "client_ip", "create_app", "wants_json"]
 
 
 def create_app(db_url: str, *, secret: str | None = None, collect_settings: CollectSettings | None = None,
-               recheck_timeout_s: float = case_routes.RECHECK_TIMEOUT_S) -> FastAPI:
+               recheck_timeout_s: float = case_routes.RECHECK_TIMEOUT_S,
+               inspect_settings: Settings | None = None, data_dir: Path | None = None) -> FastAPI:
     """The console over the store at ``db_url``. ``secret`` signs the login-form tokens
     (a random one per process when None: open login forms go stale on restart).
     ``collect_settings`` are used by the automatic re-check (复查) of cases (default: the
     normal collection settings, at most 60 pages as ``xuncha case recheck``); a re-check
-    running longer than ``recheck_timeout_s`` is abandoned and the case put back."""
+    running longer than ``recheck_timeout_s`` is abandoned and the case put back.
+    ``inspect_settings`` are those of inspections started from the console (default: the
+    normal settings on ``db_url``); ``data_dir`` keeps uploads and their output folders
+    (default: ``xuncha-data`` beside a SQLite file, else in the working directory)."""
     store = Store(db_url)
     settings = Settings(db_url=db_url)
     settings = (replace(settings, collect=collect_settings) if collect_settings is not None
                 else settings.with_collect(max_pages=case_routes.RECHECK_MAX_PAGES))
+    inspect_settings = replace(inspect_settings or Settings(), db_url=db_url)
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir(db_url)
     key = (secret or secrets.token_hex(32)).encode()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals |= {"REVIEW_LABELS": REVIEW_LABELS, "KIND_LABELS": KIND_LABELS,
@@ -152,17 +160,14 @@ def create_app(db_url: str, *, secret: str | None = None, collect_settings: Coll
         if not auth.same(token, sess.csrf_token):
             raise WebError(403, "安全校验失败（CSRF 令牌无效），请刷新页面后重试")
 
+    console = Console(store, page, session_of, body, check_csrf, settings=inspect_settings, data_dir=data_dir)
+
     def ruleset_of(request: Request, run_id: int) -> RuleSet:
         name = request.query_params.get("ruleset") or ""
         if not name:
             js = store.judgements(run_id)
             name = js[-1].ruleset if js and js[-1].ruleset else DEFAULT_RULESET
-        if name not in available_rulesets():
-            raise WebError(400, f"评分规则集「{name}」不存在（可用：{'、'.join(available_rulesets())}）")
-        try:
-            return load_ruleset(name)
-        except ConfigError as exc:
-            raise WebError(500, str(exc)) from exc
+        return ruleset_named(name)
 
     def run_of(request: Request) -> int:
         raw = request.query_params.get("run")
@@ -211,11 +216,7 @@ def create_app(db_url: str, *, secret: str | None = None, collect_settings: Coll
     def login_form(request: Request) -> Response:
         return login_page(request, request.query_params.get("next", "/"))
 
-    @app.post("/login")
-    async def login(request: Request) -> Response:
-        data = await body(request)
-        return await run_in_threadpool(_login, request, data)
-
+    @console.post(app, "/login")
     def _login(request: Request, data: dict[str, Any]) -> Response:
         username = str(data.get("username") or "").strip()
         password = str(data.get("password") or "")
@@ -256,11 +257,7 @@ def create_app(db_url: str, *, secret: str | None = None, collect_settings: Coll
         resp.delete_cookie(LOGIN_COOKIE, path="/")
         return resp
 
-    @app.post("/logout")
-    async def logout(request: Request) -> Response:
-        data = await body(request)
-        return await run_in_threadpool(_logout, request, data)
-
+    @console.post(app, "/logout")
     def _logout(request: Request, data: dict[str, Any]) -> Response:
         sess = session_of(request)
         check_csrf(request, sess, data)
@@ -362,11 +359,7 @@ def create_app(db_url: str, *, secret: str | None = None, collect_settings: Coll
                                              "REVIEWABLE": REVIEWABLE, "REVIEW_STATES": REVIEW_STATES}
         return page(request, "target.html", ctx, data)
 
-    @app.post("/targets/{target_id}/review")
-    async def review(request: Request, target_id: str) -> Response:
-        data = await body(request)
-        return await run_in_threadpool(_review, request, target_id, data)
-
+    @console.post(app, "/targets/{target_id}/review")
     def _review(request: Request, target_id: str, data: dict[str, Any]) -> Response:
         sess = session_of(request)
         check_csrf(request, sess, data)
@@ -435,14 +428,24 @@ def create_app(db_url: str, *, secret: str | None = None, collect_settings: Coll
         return page(request, "audit.html", {"entries": entries}, data)
 
     # ------------------------------------------------------------------ rectification cases
-    case_routes.add_routes(app, Console(store, page, session_of, body, check_csrf), settings=settings,
-                           recheck_timeout_s=recheck_timeout_s)
+    case_routes.add_routes(app, console, settings=settings, recheck_timeout_s=recheck_timeout_s)
+    registry_routes.add_routes(app, console)
+    inspection_routes.add_routes(app, console)
+    register_routes.add_routes(app, console)
+    user_routes.add_routes(app, console)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     return app
+
+
+def default_data_dir(db_url: str) -> Path:
+    """``xuncha-data`` beside a SQLite database file, else in the working directory."""
+    if db_url.startswith("sqlite:///") and db_url != "sqlite:///:memory:":
+        return Path(db_url.removeprefix("sqlite:///")).resolve().parent / "xuncha-data"
+    return Path("xuncha-data").resolve()
 
 
 def _user_json(u: Any) -> dict[str, Any]:

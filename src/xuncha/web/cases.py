@@ -124,6 +124,21 @@ def quarter_of(day: date) -> tuple[date, date]:
     return first, nxt - timedelta(days=1)
 
 
+def period(request: Request, day: date) -> tuple[date, date]:
+    """The statistics period from ``?start=&end=`` (YYYY-MM-DD), by default the quarter of ``day``."""
+    start, end = quarter_of(day)
+    out = []
+    for name, default in (("start", start), ("end", end)):
+        raw = request.query_params.get(name, "").strip()
+        try:
+            out.append(date.fromisoformat(raw) if raw else default)
+        except ValueError:
+            raise WebError(400, f"日期「{raw}」无效，应为 YYYY-MM-DD") from None
+    if out[0] > out[1]:
+        raise WebError(400, "统计期的起始日期晚于截止日期")
+    return out[0], out[1]
+
+
 def scoped_rates(cases: list[Case], start: date, end: date) -> list[rectify.OwnerRate]:
     """按期整改率 over the cases the user may see."""
     return rectify.on_time_rates(None, start, end, cases=cases)
@@ -208,19 +223,6 @@ def add_routes(app: FastAPI, console: Console, *, settings: Settings, recheck_ti
         if not auth.Scope.of(sess.user).allows(case_target(c)):
             raise missing
         return c
-
-    def period(request: Request, day: date) -> tuple[date, date]:
-        start, end = quarter_of(day)
-        out = []
-        for name, default in (("start", start), ("end", end)):
-            raw = request.query_params.get(name, "").strip()
-            try:
-                out.append(date.fromisoformat(raw) if raw else default)
-            except ValueError:
-                raise WebError(400, f"日期「{raw}」无效，应为 YYYY-MM-DD") from None
-        if out[0] > out[1]:
-            raise WebError(400, "统计期的起始日期晚于截止日期")
-        return out[0], out[1]
 
     @app.get("/cases")
     def case_list(request: Request) -> Response:

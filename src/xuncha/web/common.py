@@ -4,14 +4,21 @@ page or ``{"error": ..., "status": N}``, content negotiation, and the per-app he
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from fastapi import Request
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from xuncha.errors import ConfigError
+from xuncha.scoring.ruleset import RuleSet, available_rulesets, load_ruleset
+from xuncha.settings import Settings
 from xuncha.store import Store
 from xuncha.store.web_api import WebSession
+
+Handler = Callable[..., Response]
 
 
 class WebError(Exception):
@@ -45,3 +52,33 @@ class Console:
     session_of: Callable[[Request], WebSession]  # raises NotLoggedIn
     body: Callable[[Request], Awaitable[dict[str, Any]]]  # form or JSON body
     check_csrf: Callable[[Request, WebSession, dict[str, Any]], None]  # raises WebError(403)
+    # Settings for inspections started from the console (db_url, collection, rule set).
+    settings: Settings = field(default_factory=Settings)
+    # Where the console keeps uploads and the output folders of inspections it started.
+    data_dir: Path = Path("xuncha-data")
+
+    def post(self, app: FastAPI, path: str) -> Callable[[Handler], Handler]:
+        """Register ``handler(request, *path_values, data)`` as the POST route ``path``: the body
+        (form or JSON) is read in the event loop, then the plain function runs in the thread pool
+        (the store is synchronous)."""
+
+        def register(handler: Handler) -> Handler:
+            async def endpoint(request: Request) -> Response:
+                data = await self.body(request)
+                return await run_in_threadpool(handler, request, *request.path_params.values(), data)
+
+            endpoint.__name__ = handler.__name__.lstrip("_")
+            app.add_api_route(path, endpoint, methods=["POST"])
+            return handler
+
+        return register
+
+
+def ruleset_named(name: str) -> RuleSet:
+    """The rule set ``name``, or a WebError: 400 for an unknown name, 500 for a broken file."""
+    if name not in available_rulesets():
+        raise WebError(400, f"评分规则集「{name}」不存在（可用：{'、'.join(available_rulesets())}）")
+    try:
+        return load_ruleset(name)
+    except ConfigError as exc:
+        raise WebError(500, str(exc)) from exc

@@ -9,7 +9,7 @@ from typing import Any
 
 from xuncha.model import REVIEW_LABELS, Finding, Review, Target, TargetResult, Verdict
 from xuncha.registry import KIND_LABELS
-from xuncha.report.data import previous_runs, run_as_of, score_run
+from xuncha.report.data import previous_runs, run_as_of, score_run, target_results
 from xuncha.scoring.aggregate import PastRun, ProblemGroup, Rate, RunReport, Totals, build_report
 from xuncha.scoring.engine import score_target
 from xuncha.scoring.ruleset import RuleSet
@@ -47,7 +47,7 @@ class TargetView:
 
 
 def target_view(store: Store, run_id: int, target_id: str, rs: RuleSet, history: int = 12) -> TargetView | None:
-    result = next((r for r in store.target_results(run_id) if r.target.id == target_id), None)
+    result = next((r for r in target_results(store, run_id) if r.target.id == target_id), None)
     if result is None:
         return None
     reviews = store.reviews([target_id])
@@ -57,7 +57,7 @@ def target_view(store: Store, run_id: int, target_id: str, rs: RuleSet, history:
         if run.id == run_id:
             view.history.append((run, view.verdict))
             continue
-        past = next((r for r in store.target_results(run.id) if r.target.id == target_id), None)
+        past = next((r for r in target_results(store, run.id) if r.target.id == target_id), None)
         if past is not None:
             view.history.append((run, score_target(past, rs, reviews)))
     return view
