@@ -136,14 +136,25 @@ def inspect(
     only: Annotated[list[str] | None, typer.Option("--only", help="只检查这些标识码")] = None,
     repost_tasks: Annotated[Path | None, typer.Option("--repost-tasks", help="重要信息转载任务文件（.json/.xlsx/.csv）")] = None,
     ruleset: Annotated[str, typer.Option("--ruleset", help="评分规则集（阈值与预警线）：national-2019、sichuan-2023 或 YAML 文件")] = "national-2019",
+    typo_lm: Annotated[bool, typer.Option("--typo-lm", help="错别字检查加用语言模型复核（召回约翻倍，每页多用约 0.5 秒；需安装 libime-data-language-model 与 kenlm）")] = False,
 ) -> None:
     """检查名录中的全部网站和政务新媒体账号，写出 findings.jsonl、summary.xlsx、summary.md。"""
+    from dataclasses import replace
+
     from xuncha.pipeline import inspect_async
 
     settings = Settings(db_url=_db_url(db), ruleset=ruleset).with_collect(
         respect_robots=not ignore_robots, max_pages=max_pages, per_host_concurrency=per_host,
         sites_concurrency=sites,
     )
+    if typo_lm:
+        from xuncha.text.lm import LMThresholds, get_lm
+
+        if get_lm() is None:
+            err.print("[yellow]未找到中文语言模型（Debian 软件包 libime-data-language-model 与 Python 包 kenlm），"
+                      "错别字检查不使用语言模型复核。[/]")
+        settings = replace(settings, thresholds=replace(settings.thresholds,
+                                                        typo_lm_chars=LMThresholds().page_budget))
     when = parse_as_of(as_of)
     console.print(f"监测时点 {when:%Y-%m-%d %H:%M}（北京时间），数据库 {settings.db_url.split('@')[-1]}")
     with _progress() as p:

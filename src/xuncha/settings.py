@@ -74,6 +74,10 @@ class Thresholds:
     # §3 new media
     media_stale_days: int = 14  # M.VETO.STALE [C]
     media_update_slow_days: int = 7  # M.UPDATE.SLOW [U], provinces use 7 or 10
+    # W.CONTENT.TYPO / M.CONTENT.TYPO: characters of each page, attachment or post re-read by the
+    # language-model pass of xuncha.text.typos (0 = off; ``xuncha inspect --typo-lm`` sets 2000).
+    # Off by default: it doubles typo recall at the same precision but costs ~0.25 ms a character.
+    typo_lm_chars: int = 0
 
 
 @dataclass(frozen=True)

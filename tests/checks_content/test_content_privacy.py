@@ -10,7 +10,7 @@ from datetime import datetime
 from xuncha.checks import CheckContext, run_checks
 from xuncha.extract.site import extract_site
 from xuncha.model import Attachment, Page, SiteSnapshot, Target, TextSegment
-from xuncha.settings import TZ
+from xuncha.settings import TZ, Thresholds
 
 AS_OF = datetime(2025, 3, 20, 23, 59, 59, tzinfo=TZ)
 HOME = "http://www.qingshan.gov.cn/"
@@ -34,12 +34,13 @@ def _page(url: str, title: str, body: str, role: str = "detail") -> Page:
     return Page(url=url, final_url=url, status=200, html=html, role=role, content_type="text/html")
 
 
-def _run(*pages: Page, attachments: list[Attachment] | None = None, code: str) -> list:
+def _run(*pages: Page, attachments: list[Attachment] | None = None, code: str,
+         thresholds: Thresholds | None = None) -> list:
     home = _page(HOME, "青山市人民政府", "<p>欢迎访问</p>", role="home")
     snap = SiteSnapshot(Target("9901000001", "website", "青山市人民政府", HOME), HOME, AS_OF,
                         pages=[home, *pages], attachments=attachments or [])
     site = extract_site(snap, AS_OF.date())
-    return run_checks(CheckContext(snap.target, snap, site, AS_OF), [code])
+    return run_checks(CheckContext(snap.target, snap, site, AS_OF, thresholds=thresholds or Thresholds()), [code])
 
 
 # --------------------------------------------------------------------------- serious errors
@@ -89,6 +90,19 @@ def test_typos_found_with_suggestions_and_correct_text_clean() -> None:
     assert all(f.severity == "deduct" for f in found)
     good = _page(HOME + "g.html", "推进会", "<p>会议要求，即使任务再重，也要确保安全。已为小区安装智能门禁。</p>")
     assert _run(good, code="W.CONTENT.TYPO") == []
+
+
+def test_language_model_pass_only_when_the_inspection_asks_for_it() -> None:
+    """``xuncha inspect --typo-lm`` (Thresholds.typo_lm_chars > 0): a homophone that the first
+    pass misses (部置 → 布置, from the dev set of bench/csc.py) is found with its suggestion;
+    without it the page stays clean, and a correct page stays clean either way."""
+    bad = _page(HOME + "h.html", "家长会", "<p>老师部置的作业我们必须及时完成。</p>")
+    assert _run(bad, code="W.CONTENT.TYPO") == []
+    found = _run(bad, code="W.CONTENT.TYPO", thresholds=Thresholds(typo_lm_chars=2000))
+    assert [(f.detail["found"], f.detail["suggestion"], f.detail["rule"]) for f in found] == [("部", "布", "lm")]
+    assert found[0].severity == "deduct" and "布置" in found[0].evidence
+    good = _page(HOME + "i.html", "家长会", "<p>老师布置的作业我们必须及时完成。</p>")
+    assert _run(good, code="W.CONTENT.TYPO", thresholds=Thresholds(typo_lm_chars=2000)) == []
 
 
 # --------------------------------------------------------------------------- privacy

@@ -140,7 +140,7 @@ def typo_findings(ctx: CheckContext, code: str, units: list[TextUnit]) -> list[F
     """One finding per typo hit; non-recommended variant forms are advisory."""
     from xuncha.text.typos import default_checker
 
-    checker = default_checker()
+    checker = default_checker(ctx.thresholds.typo_lm_chars)
     found: list[Finding] = []
     for u in units:
         for h in checker.check(u.text):
@@ -150,7 +150,8 @@ def typo_findings(ctx: CheckContext, code: str, units: list[TextUnit]) -> list[F
                 severity, what = "deduct", "疑似错别字"
             found.append(ctx.finding(
                 code, severity, u.url,
-                f"{u.where}{what}：{_snippet(u.text, h.start, h.end)}，应为「{h.suggestion}」",
+                f"{u.where}{what}：{_snippet(u.text, h.start, h.end)}，应为「{h.suggestion}」"
+                + (f"（{h.explanation}）" if h.rule == "lm" and h.explanation else ""),
                 found=h.found, suggestion=h.suggestion, rule=h.rule, location=u.location, **u.extra,
             ))
     return found

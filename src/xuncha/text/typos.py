@@ -38,7 +38,9 @@ from itertools import compress, count, repeat
 from pathlib import Path
 from typing import Literal
 
-RuleKind = Literal["dict", "confusable"]
+from xuncha.text.lm import LMEdit, LMPass, LMThresholds, get_lm
+
+RuleKind = Literal["dict", "confusable", "lm"]
 
 DATA_DIR = Path(__file__).with_name("data")
 TYPOS_TSV = DATA_DIR / "typos.tsv"
@@ -166,7 +168,7 @@ _GOV_TERMS = (
     "两癌筛查", "家医签约", "基本公卫", "医联体", "分级诊疗", "长护险", "惠民保", "社保卡", "医保码", "健康码", "网格长", "村两委", "两委",
     "驻村", "第一书记", "结对帮扶", "防返贫", "脱贫攻坚", "衔接资金", "以工代赈", "一卡通", "惠农", "三农", "三资", "四议两公开", "村务公开",
     "党务公开", "财务公开", "阳光村务", "清廉村居", "新时代", "网络理政", "留言办理", "领导信箱", "政民互动", "在线访谈", "意见征集", "政策解读",
-    "图解", "回应关切", "政府网站", "政务新媒体", "找错", "网站标识码",
+    "图解", "回应关切", "政府网站", "政务新媒体", "找错", "网站标识码", "多措并举",
 )
 _GOV_TERM_COUNT = 300
 # jieba lists ~200,000 words with a count of 3 or 4: entries without corpus evidence. Leaving
@@ -445,13 +447,18 @@ class TypoChecker:
         thresholds: ConfusableThresholds | None = None,
         confusable: bool = True,
         apply_min_confidence: float = 0.7,
+        lm: bool = True,
+        lm_thresholds: LMThresholds | None = None,
     ) -> None:
         self.dictionary = _Dictionary(load_rules() if rules is None else rules)
         self.th = thresholds or ConfusableThresholds()
         self.use_confusable = confusable
         self.apply_min_confidence = apply_min_confidence
+        self.use_lm = lm and confusable
+        self.lm_th = lm_thresholds or LMThresholds()
         self.debug: list[dict] | None = None  # tuning hook: set to [] to collect scored candidates
         self._model: _Model | None = None
+        self._lm_pass: LMPass | None | bool = False  # False: not looked up yet
 
     @property
     def model(self) -> _Model:
@@ -460,15 +467,101 @@ class TypoChecker:
             m = self._model = _model(self.th.cover_min_freq, self.th.suggest_min_freq, self.th.max_old_freq)
         return m
 
+    @property
+    def lm_pass(self) -> LMPass | None:
+        """The language-model pass, or ``None`` when it is off (disabled, kenlm or model missing)."""
+        lp = self._lm_pass
+        if lp is False:
+            lp = None
+            if self.use_lm:
+                lm = get_lm()
+                if lm is not None:
+                    model = self.model
+                    lp = LMPass(
+                        lm, model.confusable, model.relation,
+                        skip=lambda ch: ch in _NEVER_CHANGE or ch in _NEVER_SUSPECT,
+                        skip_pair=lambda a, b: (a, b) in _VARIANTS,
+                        thresholds=self.lm_th,
+                    )
+            self._lm_pass = lp
+        return lp  # type: ignore[return-value]
+
     def check(self, text: str) -> list[TypoHit]:
-        """Every suspected typo in ``text``, in text order (offsets are ``str`` indices)."""
-        return self._analyze(text, residual=False)[0]
+        """Every suspected typo in ``text``, in text order (offsets are ``str`` indices).
+
+        With the LM pass on, sentences the first pass found nothing in are re-read by the
+        language model, in text order, up to ``LMThresholds.page_budget`` characters per call.
+        """
+        hits = self._analyze(text, residual=False)[0]
+        lp = self.lm_pass
+        if lp is None or not text:
+            return hits
+        masked = _masked_spans(text)
+        budget = self.lm_th.page_budget
+        k = 0
+        lm_hits: list[TypoHit] = []
+        for m in _SENTENCE.finditer(text):
+            a, b = m.span()
+            while k < len(hits) and hits[k].end <= a:
+                k += 1
+            if k < len(hits) and hits[k].start < b:
+                continue  # the first pass already spoke about this sentence
+            size = b - a
+            if size < 4:
+                continue
+            budget -= size
+            if budget < 0:
+                break
+            edits = lp.sentence(text, a, b, self._lm_frozen(text, a, b, masked))
+            lm_hits.extend(self._lm_hit(e) for e in edits or ())
+        if lm_hits:
+            hits = sorted(hits + lm_hits, key=lambda h: h.start)
+        return hits
+
+    def _lm_frozen(self, text: str, a: int, b: int, masked: set[int]) -> frozenset[int]:
+        """Positions of ``text[a:b]`` the LM pass leaves alone: boilerplate, given names."""
+        out = {q for q in masked if a <= q < b} if masked else set()
+        if "〔" in text[a:b] or "[" in text[a:b] or "［" in text[a:b]:
+            for m in _DOC_NUMBER.finditer(text, a, b):
+                out.update(range(m.start(), m.end()))
+        if self.lm_th.keep_long_words:
+            c34 = self.model.cover34
+            for q in range(a, b - 2):
+                for k in (3, 4):
+                    if q + k <= b and text[q:q + k] in c34:
+                        out.update(range(q, q + k))
+        if self.lm_th.skip_names:
+            for q in range(a, b - 1):
+                if text[q] in _SURNAMES:
+                    out.update(p for p in (q + 1, q + 2) if p < b and self._in_name(text, p))
+        return frozenset(out)
+
+    @staticmethod
+    def _lm_hit(e: LMEdit) -> TypoHit:
+        return TypoHit(
+            start=e.pos, end=e.pos + 1, found=e.found, suggestion=e.char, rule="lm",
+            confidence=round(min(0.9, 0.7 + 0.04 * e.gain), 3),
+            explanation=f"疑为「{e.word}」之误（{_RELATION_LABEL[e.relation]}字，语言模型复核）",
+        )
 
     def correct(self, sentence: str) -> str:
         """``sentence`` with its confident corrections applied, or unchanged (see class doc)."""
         hits, residual = self._analyze(sentence)
-        if residual >= self.th.abstain_gain:
+        out = sentence if residual >= self.th.abstain_gain else self._apply(sentence, hits)
+        if out != sentence:
+            return out
+        lp = self.lm_pass
+        if lp is None:
             return sentence
+        # the LM pass re-reads a sentence the first pass left unchanged, never at its hits
+        # (a non-recommended variant such as 充份 is reported, not corrected)
+        keep = _masked_spans(sentence)
+        for h in hits:
+            keep.update(range(h.start, h.end))
+        edits = lp.sentence(sentence, frozen=self._lm_frozen(sentence, 0, len(sentence), keep))
+        return self._apply(sentence, [self._lm_hit(e) for e in edits or ()])
+
+    def _apply(self, sentence: str, hits: list[TypoHit]) -> str:
         out = []
         pos = 0
         for h in hits:
@@ -726,6 +819,12 @@ _BOILERPLATE = re.compile(
 _BOILERPLATE_HINTS = ("ICP", "icp", "公网安备", "标识码", "备案", "证号", "许可证")
 
 
+# Document numbers (青政办发〔2026〕57号): the issuing organ's abbreviation is not prose.
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}(?=[〔\[［]\s*\d{4}\s*[〕\]］])")
+# Sentences for the LM pass: up to and including a full stop, a semicolon or a line break.
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+
+
 def _masked_spans(text: str) -> set[int]:
     out: set[int] = set()
     if any(h in text for h in _BOILERPLATE_HINTS):
@@ -737,10 +836,13 @@ def _masked_spans(text: str) -> set[int]:
     return out
 
 
-@lru_cache(maxsize=1)
-def default_checker() -> TypoChecker:
-    """The process-wide checker (its model is built on first use and kept)."""
-    return TypoChecker()
+@lru_cache(maxsize=4)
+def default_checker(lm_chars: int | None = None) -> TypoChecker:
+    """The process-wide checker (its model is built on first use and kept). ``lm_chars``: the
+    LM pass's budget per ``check()`` call, 0 = no LM pass, None = its default."""
+    if lm_chars is None:
+        return TypoChecker()
+    return TypoChecker(lm=lm_chars > 0, lm_thresholds=LMThresholds(page_budget=max(lm_chars, 0)))
 
 
 def correct(sentence: str) -> str:
