@@ -5,6 +5,7 @@ against a loopback site (confirm → notify → submit → 复查 reopens → su
 from __future__ import annotations
 
 import re
+import time
 from datetime import date
 
 import pytest
@@ -287,6 +288,9 @@ def test_rectify_loop_over_http(site_world, loop_site) -> None:
     assert r.status_code == 303
     r = sup.post(f"/cases/{cid}/recheck", data={"csrf_token": csrf})
     assert r.status_code == 303 and r.headers["location"] == f"/cases/{cid}#recheck"
+    first = sup.get(f"/cases/{cid}").text  # the form's re-check runs in the background
+    assert 'id="recheck-running"' in first or "已整改（关闭）" in first
+    wait_recheck(sup, cid)
     page = sup.get(f"/cases/{cid}").text
     assert re.search(r'id="case-state">已整改（关闭）<', page) and "问题已不存在" in page
     d = unit.get(f"/cases/{cid}", headers=JSON).json()
@@ -327,3 +331,26 @@ def test_recheck_timeout_puts_case_back(make_site_world, loop_site) -> None:
     with w.store() as st:
         entry = st.audit_log(object_type="case")[0]
     assert entry.action == "case_recheck" and entry.after == {"state": "submitted", "outcome": "timeout"}
+    # in the background ("wait": false): 202 at once, 复查中 while it runs, a second one refused
+    r = sup.post(f"/cases/{cid}/recheck", data={"csrf_token": csrf, "wait": "0"}, headers=JSON)
+    assert r.status_code == 202 and r.json()["started"] is True
+    assert sup.get(f"/cases/{cid}", headers=JSON).json()["rechecking"] is True
+    assert 'id="recheck-running"' in sup.get(f"/cases/{cid}").text
+    r = sup.post(f"/cases/{cid}/recheck", data={"csrf_token": csrf}, headers=JSON)
+    assert r.status_code == 409 and "正在自动复查" in r.json()["error"]
+    d = wait_recheck(sup, cid)
+    assert d["case"]["state"] == "submitted" and d["last_recheck"]["outcome"] == "failed"
+    with w.store() as st:
+        entries = [e for e in st.audit_log(object_type="case") if e.action == "case_recheck"]
+    assert [e.after for e in entries] == [{"state": "submitted", "outcome": "timeout"}] * 2
+
+
+def wait_recheck(client, cid: int, timeout_s: float = 60) -> dict:
+    """Poll the case's JSON until its background re-check is over."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        d = client.get(f"/cases/{cid}", headers=JSON).json()
+        if not d["rechecking"]:
+            return d
+        assert time.monotonic() < deadline, "the re-check did not end"
+        time.sleep(0.2)

@@ -7,7 +7,9 @@ Routes::
                                  this quarter)
     GET  /cases/{id}             one case: evidence, deadline, event trail, allowed actions
     POST /cases/{id}/notify      下发整改通知 (supervisors)
-    POST /cases/{id}/recheck     复查: collect the target again and close / reopen (supervisors)
+    POST /cases/{id}/recheck     复查: collect the target again and close / reopen (supervisors);
+                                 from a form it runs in the background (the case page shows 复查中
+                                 and reloads), a JSON caller waits unless it sends "wait": false
     POST /cases/{id}/decide      人工复查结论, ``passed`` = 1 / 0 and a ``note`` (supervisors)
     POST /cases/{id}/submit      提交整改情况, ``note`` required (the unit that owns the target)
 
@@ -204,6 +206,7 @@ def last_recheck(c: Case, events: list[CaseEvent]) -> dict[str, Any] | None:
 def add_routes(app: FastAPI, console: Console, *, settings: Settings, recheck_timeout_s: float) -> None:
     store = console.store
     running: set[int] = set()  # cases being re-checked by this process
+    background: set[asyncio.Task[dict[str, Any]]] = set()  # re-checks started from a form
 
     @app.exception_handler(WorkflowError)
     async def _workflow_error(request: Request, exc: WorkflowError) -> Response:
@@ -262,7 +265,7 @@ def add_routes(app: FastAPI, console: Console, *, settings: Settings, recheck_ti
         recheck = last_recheck(c, events)
         data = {"case": case_json(c, day), "events": [event_json(e) for e in events],
                 "actions": [{"name": a.name, "label": a.label} for a in actions], "last_recheck": recheck,
-                "today": day.isoformat()}
+                "rechecking": c.id in running, "today": day.isoformat()}
         ctx = {"c": c, "events": events, "actions": {a.name: a for a in actions}, "today": day,
                "recheck": recheck, "code_title": code_title, "running": c.id in running,
                "timeout_s": int(recheck_timeout_s)}
@@ -319,33 +322,60 @@ def add_routes(app: FastAPI, console: Console, *, settings: Settings, recheck_ti
         return done(request, after)
 
     async def recheck(request: Request, case_id: str, data: dict[str, Any]) -> Response:
+        """复查. A form (the browser) starts it in the background and returns to the case page,
+        which shows 复查中 and reloads when it is over; a JSON caller waits for the outcome
+        unless it sends ``"wait": false`` (then 202)."""
         action = ACTIONS["recheck"]
         sess, c = await run_in_threadpool(prepare, request, case_id, action, data)
         if c.id in running:
             raise WebError(409, f"整改事项 #{c.id} 正在自动复查，请稍后刷新查看结果")
         running.add(c.id)
-        by = sess.user.username
+        ip = client_ip(request)
+        wait = wants_json(request) and str(data.get("wait", "1")).strip().lower() not in FALSE
+        task = asyncio.create_task(run_recheck(c, sess.user.username, ip))
+        if not wait:
+            background.add(task)
+            task.add_done_callback(background.discard)
+            if wants_json(request):
+                return JSONResponse({"ok": True, "started": True, "case": case_json(c, today())}, status_code=202)
+            return RedirectResponse(f"/cases/{c.id}#recheck", status_code=303)
+        outcome = await task
+        if "error" in outcome:
+            raise WebError(int(outcome["status"]), str(outcome["error"]))
+        after = await run_in_threadpool(store.get_case, c.id)
+        return done(request, after, {"recheck": outcome}, anchor="#recheck")
+
+    async def run_recheck(c: Case, by: str, ip: str) -> dict[str, Any]:
+        """The re-check itself, audited; never raises (the outcome says what happened)."""
+        action = ACTIONS["recheck"]
+
+        def audit_as(after: dict[str, Any]) -> None:
+            store.audit(by, f"case_{action.name}", "case", str(c.id),
+                        before={"state": c.state, "deadline": c.deadline.isoformat()}, after=after, ip=ip)
+
         try:
             res = await asyncio.wait_for(rectify.recheck_async(store, c.id, settings=settings, by=by),
                                          timeout=recheck_timeout_s)
         except TimeoutError:
             back = await run_in_threadpool(_put_back, c, by)
-            await run_in_threadpool(audit, request, sess, action, c, {"state": back.state, "outcome": "timeout"})
-            raise WebError(504, f"整改事项 #{c.id} 自动复查超时（超过 {int(recheck_timeout_s)} 秒），"
-                                f"已恢复为「{back.state_label}」；可稍后再次复查，或填写人工复查结论") from None
+            await run_in_threadpool(audit_as, {"state": back.state, "outcome": "timeout"})
+            return {"status": 504, "error": f"整改事项 #{c.id} 自动复查超时（超过 {int(recheck_timeout_s)} 秒），"
+                                            f"已恢复为「{back.state_label}」；可稍后再次复查，或填写人工复查结论"}
         except WorkflowError as exc:  # collection failed: recheck_async has put the case back
             now = await run_in_threadpool(store.get_case, c.id)
-            await run_in_threadpool(audit, request, sess, action, c,
-                                    {"state": now.state, "outcome": "failed", "error": str(exc)})
-            raise WebError(502, str(exc)) from None
+            await run_in_threadpool(audit_as, {"state": now.state, "outcome": "failed", "error": str(exc)})
+            return {"status": 502, "error": str(exc)}
+        except Exception as exc:  # noqa: BLE001 - a background task must not die silently
+            log.exception("re-check of case %s failed", c.id)
+            await run_in_threadpool(audit_as, {"state": c.state, "outcome": "failed", "error": str(exc)})
+            return {"status": 500, "error": f"整改事项 #{c.id} 自动复查出错：{exc}"}
         finally:
             running.discard(c.id)
-        after = await run_in_threadpool(store.get_case, c.id)
         outcome = {"outcome": res.outcome, "outcome_label": res.outcome_label, "state": res.state,
                    "deadline": _iso(res.deadline), "pages": res.pages, "note": res.note,
                    "still_present": [f.evidence for f in res.still_present]}
-        await run_in_threadpool(audit, request, sess, action, c, outcome)
-        return done(request, after, {"recheck": outcome}, anchor="#recheck")
+        await run_in_threadpool(audit_as, outcome)
+        return outcome
 
     def _put_back(c: Case, by: str) -> Case:
         """After a timed-out re-check: 复查中 → where the case was before (as recheck_async does

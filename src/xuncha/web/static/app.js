@@ -38,3 +38,17 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   setTimeout(tick, 2000);
 });
+
+// A case being re-checked in the background (/cases/{id}): reload once the re-check is over.
+document.addEventListener("DOMContentLoaded", () => {
+  const box = document.querySelector("#recheck-running[data-poll]");
+  if (!box) return;
+  const tick = async () => {
+    try {
+      const resp = await fetch(box.dataset.poll, {headers: {Accept: "application/json"}, credentials: "same-origin"});
+      if (resp.ok && !(await resp.json()).rechecking) { window.location.reload(); return; }
+    } catch (e) { /* try again */ }
+    setTimeout(tick, 1500);
+  };
+  setTimeout(tick, 1500);
+});
