@@ -320,3 +320,54 @@ def open_case() -> Callable[..., int]:
         return cid
 
     return open_
+
+
+# --------------------------------------------------------------------------- real browser
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+class Browser:
+    """A page in Debian's chromium driven by Playwright, with the console's login and logout."""
+
+    def __init__(self, page: Any, shots: Path) -> None:
+        self.page = page
+        self.shots = shots  # $XUNCHA_TEST_ARTIFACTS or the test's tmp_path
+
+    def login(self, base: str, path: str, username: str, password: str = PASSWORD) -> None:
+        """Open ``path``: the console sends us to the login form, then back to ``path``."""
+        self.page.goto(base + path)
+        assert "/login" in self.page.url
+        self.page.fill("#username", username)
+        self.page.fill("#password", password)
+        self.page.click("#login-submit")
+        self.page.wait_for_url("**" + path)
+
+    def logout(self) -> None:
+        self.page.click("#logout")
+        self.page.wait_for_url("**/login**")
+
+    def shot(self, name: str) -> Path:
+        path = self.shots / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Browser]:
+    """A fresh browser page (no browser download: Debian's chromium, installed by ./dev test)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run ./dev test (it installs Debian's chromium)")
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    shots = Path(os.environ.get("XUNCHA_TEST_ARTIFACTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield Browser(b.new_page(locale="zh-CN", accept_downloads=True), shots)
+        finally:
+            b.close()

@@ -6,7 +6,6 @@ and the audit log."""
 from __future__ import annotations
 
 import io
-import os
 import re
 from datetime import date
 from pathlib import Path
@@ -365,57 +364,39 @@ def test_new_target_form(reg) -> None:
 
 
 # --------------------------------------------------------------------------- a real browser
-def test_registry_in_browser(reg, tmp_path: Path) -> None:
+def test_registry_in_browser(reg, browser, tmp_path: Path) -> None:
     """Chromium: upload an .xlsx through the form, read the summary, close a site, edit it."""
-    chromium = "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.fail(f"{chromium} is missing: run ./dev test (it installs Debian's chromium)")
-    from playwright.sync_api import sync_playwright
-
-    shots = Path(os.environ.get("XUNCHA_TEST_ARTIFACTS") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
     src = tmp_path / "单位名录.xlsx"
     src.write_bytes(xlsx_bytes([
         ["C1", "微信", "丙县发布", "", "丙县委宣传部", "示例省/白水市/丙县", "", "运行", ""],
         ["B2", "网站", "乙市教育局", "https://b2.example.gov.cn/", OWNER_B, "示例省/白水市", "部门网站", "关停", "2026-03-02"],
         ["C2", "传真", "坏行", "http://c2.gov.cn/", "", "", "", "运行", ""],
     ]))
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=args)
-        try:
-            page = browser.new_page(locale="zh-CN")
-            page.goto(reg.base + "/registry")
-            page.fill("#username", "sup")
-            page.fill("#password", reg.password)
-            page.click("#login-submit")
-            page.wait_for_url("**/registry")
-            page.set_input_files("#form-import input[type=file]", str(src))
-            page.check("#form-import input[name=skip_bad_rows]")
-            page.click("#form-import button[type=submit]")
-            page.wait_for_selector("#import-summary")
-            assert page.inner_text("#sum-added") == "1" and page.inner_text("#sum-changed") == "1"
-            assert "第4行" in page.inner_text("#import-issues")
-            page.screenshot(path=str(shots / "web-registry-import.png"), full_page=True)
+    page = browser.page
+    browser.login(reg.base, "/registry", "sup", reg.password)
+    page.set_input_files("#form-import input[type=file]", str(src))
+    page.check("#form-import input[name=skip_bad_rows]")
+    page.click("#form-import button[type=submit]")
+    page.wait_for_selector("#import-summary")
+    assert page.inner_text("#sum-added") == "1" and page.inner_text("#sum-changed") == "1"
+    assert "第4行" in page.inner_text("#import-issues")
+    browser.shot("web-registry-import")
 
-            page.click("#registry-list a:text('乙市人民政府')")
-            page.wait_for_url("**/registry/B1")
-            page.select_option("#form-lifecycle select[name=action]", "close")
-            page.fill("#form-lifecycle input[name=on]", "2026-03-09")
-            page.fill("#form-lifecycle input[name=note]", "整合到市政府门户")
-            page.click("#form-lifecycle button[type=submit]")
-            page.wait_for_load_state()
-            assert page.inner_text("#entry-status") == "关停" and page.inner_text("#entry-closed") == "2026-03-09"
-            page.fill("#form-edit input[name=url]", "https://b1.example.gov.cn/old/")
-            page.check("#form-edit input[type=checkbox][name=no_service_function]")
-            page.click("#form-edit button[type=submit]")
-            page.wait_for_load_state()
-            assert "b1.example.gov.cn/old/" in page.inner_text("#entry-url")
-            assert "整合到市政府门户" in page.inner_text("#trail")
-            page.screenshot(path=str(shots / "web-registry-entry.png"), full_page=True)
-        finally:
-            browser.close()
+    page.click("#registry-list a:text('乙市人民政府')")
+    page.wait_for_url("**/registry/B1")
+    page.select_option("#form-lifecycle select[name=action]", "close")
+    page.fill("#form-lifecycle input[name=on]", "2026-03-09")
+    page.fill("#form-lifecycle input[name=note]", "整合到市政府门户")
+    page.click("#form-lifecycle button[type=submit]")
+    page.wait_for_load_state()
+    assert page.inner_text("#entry-status") == "关停" and page.inner_text("#entry-closed") == "2026-03-09"
+    page.fill("#form-edit input[name=url]", "https://b1.example.gov.cn/old/")
+    page.check("#form-edit input[type=checkbox][name=no_service_function]")
+    page.click("#form-edit button[type=submit]")
+    page.wait_for_load_state()
+    assert "b1.example.gov.cn/old/" in page.inner_text("#entry-url")
+    assert "整合到市政府门户" in page.inner_text("#trail")
+    browser.shot("web-registry-entry")
     with reg.store() as st:
         b1 = st.registry_entry("B1")
         assert b1.closed_on == date(2026, 3, 9) and "no_service_function" in b1.target.flags
