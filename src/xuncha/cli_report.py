@@ -62,28 +62,57 @@ def circular(
     template: Annotated[str, typer.Option("--template", help="通报模板：default 或 YAML 文件")] = "default",
     out: Annotated[Path, typer.Option("--out", "-o", help="通报文件（.docx）")] = Path("通报.docx"),
     charts: Annotated[bool, typer.Option("--charts/--no-charts", help="插入图表")] = True,
+    ops: Annotated[bool, typer.Option("--ops/--no-ops",
+                                      help="写入本季度运维工作情况（找错留言、模拟咨询、转载任务、问题整改）")] = True,
     bonus: BonusOpt = None,
     db: DbOpt = None,
 ) -> None:
     """生成季度检查情况通报（Word），以及同目录下的 附件.xlsx 和图表。"""
-    from xuncha.report.annex import write_annex_xlsx
+    from xuncha.report.annex import annex_tables, write_annex_xlsx
     from xuncha.report.circular import write_circular
+    from xuncha.report.ops import add_ops_sheet, load_ops_summary
 
     store, rid, rs, report = _load(db, run_id, latest, ruleset, bonus)
-    store.close()
+    with store:
+        summary = load_ops_summary(store, rid) if ops else None
+    if summary is not None and summary.empty:
+        summary = None
     out.parent.mkdir(parents=True, exist_ok=True)
     chart_dir = out.parent / "图表" if charts else None
-    path = write_circular(report, out, template=template, charts=charts, chart_dir=chart_dir)
+    path = write_circular(report, out, template=template, charts=charts, chart_dir=chart_dir, ops=summary)
     annex = write_annex_xlsx(report, out.parent / "附件.xlsx")
+    if summary is not None:
+        add_ops_sheet(annex, summary, len(annex_tables(report)) + 1)
     w, m = report.websites, report.media
     console.print(
         f"运行 #{rid}（规则集 {rs.id}）：网站 {w.inspected} 个，不合格 {w.failed} 个，合格率 {w.rate_text}；"
         f"政务新媒体 {m.inspected} 个，不合格 {m.failed} 个，合格率 {m.rate_text}；待确认 {w.pending + m.pending} 个。"
     )
+    if summary is not None:
+        console.print("  运维工作情况：" + ops_line(summary))
+    elif ops:
+        console.print("  [dim]本季度无运维台账数据（找错留言、模拟咨询、转载任务、整改事项），通报中不写运维工作情况。[/]")
     console.print(f"  已写入 {path}")
     console.print(f"  已写入 {annex}")
     if chart_dir and chart_dir.exists():
         console.print(f"  图表见 {chart_dir}")
+
+
+def ops_line(summary: object) -> str:
+    """One line of the 运维工作情况 figures for the console."""
+    from xuncha.report.ops import OpsSummary, period_cn, rate_text
+
+    assert isinstance(summary, OpsSummary)
+    parts = []
+    if (z := summary.zhaocuo) is not None:
+        parts.append(f"找错留言 {z.received} 条，按期办结率 {rate_text(z.rate)}")
+    if (c := summary.consult) is not None:
+        parts.append(f"模拟咨询 {c.total} 次，超过5个工作日答复或未答复 {c.slow_or_none} 次")
+    if (r := summary.repost) is not None:
+        parts.append(f"转载任务 {r.assigned} 项次，按期完成率 {rate_text(r.rate)}")
+    if (k := summary.rectify) is not None:
+        parts.append(f"整改问题 {k.due} 个，按期整改率 {rate_text(k.rate)}，逾期未整改 {len(k.overdue)} 个")
+    return f"{period_cn(summary)}，" + "；".join(parts) + "。"
 
 
 @report_app.command("self")

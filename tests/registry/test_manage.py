@@ -301,6 +301,39 @@ def test_stale_write_is_refused(store: Store) -> None:
     assert store.registry_entry("C1").target.name == "乙"
 
 
+def test_versions_and_scope_are_checked_in_the_write(store: Store) -> None:
+    """``expect`` (the version a form showed) and ``allow`` (the writer's scope) refuse a stale
+    or out-of-scope change, inside the write too, without naming entries outside the scope."""
+    mine = lambda t: t.region.startswith("示例省/青山市")  # noqa: E731
+    a = add_target(store, Target("Q1", "website", "青山站", "http://q1.gov.cn/", region="示例省/青山市"), by="a", on=D1)
+    add_target(store, Target("W1", "website", "白水站", "http://w1.gov.cn/", region="示例省/白水市"), by="a", on=D1)
+    edit_target(store, "Q1", {"名称": "青山门户"}, by="b", on=D2, expect=a.updated_at, allow=mine)
+    with pytest.raises(RegistryConflict, match="^该条目已被他人修改，请刷新后重试（「青山门户」（Q1）刚被 b 于"):
+        edit_target(store, "Q1", {"名称": "旧表单"}, by="c", on=D2, expect=a.updated_at)
+    with pytest.raises(RegistryConflict, match="该条目已被他人修改"):
+        change_lifecycle(store, "Q1", "关停", by="c", on=D2, expect=a.updated_at)
+    # moved out of the region meanwhile: refused as stale, whatever version is given
+    now = edit_target(store, "Q1", {"地区": "示例省/白水市"}, by="b", on=D2)
+    with pytest.raises(RegistryConflict, match="^该条目已被他人修改，请刷新后重试$"):
+        change_lifecycle(store, "Q1", "关停", by="c", on=D2, expect=now.updated_at, allow=mine)
+    stale = RegistryWrite(replace(now.target, name="x"), now.opened_on, None, None, (), expect=now.updated_at)
+    with pytest.raises(RegistryConflict, match="^该条目已被他人修改，请刷新后重试$"):
+        store.registry_apply([stale], by="c", allow=mine)
+    # an id taken outside the scope: refused without its name
+    with pytest.raises(RegistryConflict, match="^标识码「W1」已被使用，不能重复开设$"):
+        add_target(store, Target("W1", "website", "青山新站", "http://w9.gov.cn/", region="示例省/青山市"),
+                   by="c", on=D2, allow=mine)
+    assert store.registry_entry("Q1").target.status == "running"
+    assert store.registry_entry("W1").target.name == "白水站"
+
+
+def test_import_only_some_ids(store: Store, tmp_path: Path) -> None:
+    path = xlsx(tmp_path / "in.xlsx", ROWS)
+    s = import_registry(store, path, by="a", on=D1, only={"4100000002"})
+    assert s.added == ["4100000002"] and s.unchanged == 0 and s.issues == []
+    assert [t.id for t in store.registry_targets()] == ["4100000002"]
+
+
 # --------------------------------------------------------------------------- export
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_export_round_trip(store: Store, tmp_path: Path, suffix: str) -> None:

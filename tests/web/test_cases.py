@@ -338,6 +338,11 @@ def test_recheck_timeout_puts_case_back(make_site_world, loop_site) -> None:
     assert 'id="recheck-running"' in sup.get(f"/cases/{cid}").text
     r = sup.post(f"/cases/{cid}/recheck", data={"csrf_token": csrf}, headers=JSON)
     assert r.status_code == 409 and "正在自动复查" in r.json()["error"]
+    # nor a manual decision while it runs (the re-check's outcome would undo it)
+    assert 'id="form-decide"' not in sup.get(f"/cases/{cid}").text
+    r = sup.post(f"/cases/{cid}/decide", data={"csrf_token": csrf, "passed": "0", "note": "人工核查未整改"},
+                 headers=JSON)
+    assert r.status_code == 409 and "正在自动复查" in r.json()["error"]
     d = wait_recheck(sup, cid)
     assert d["case"]["state"] == "submitted" and d["last_recheck"]["outcome"] == "failed"
     with w.store() as st:

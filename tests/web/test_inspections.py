@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -200,6 +201,16 @@ def test_cancel_a_running_inspection_keeps_what_was_collected(console: Callable[
     # a region supervisor cannot cancel an inspection reaching beyond its region
     qs, qh = con.login("sup_qs")
     assert qs.get(f"/inspections/{run_id}", headers=JSON).json()["can_cancel"] is False
+    # ... and sees the progress of its own region's targets (T1, T2), as its counts, not the run's
+    qd = qs.get(f"/inspections/{run_id}", headers=JSON).json()
+    assert (qd["done"], qd["total"], qd["percent"], qd["scoped"]) == (2, 2, 100.0, True)
+    assert qd["counts"] == {"targets": 2}
+    assert 'id="insp-scoped"' in qs.get(f"/inspections/{run_id}").text
+    qrow = next(x for x in qs.get("/inspections", headers=JSON).json()["runs"] if x["id"] == run_id)
+    assert qrow["progress"] == {"done": 2, "total": 2} and qrow["scoped"] is True
+    srow = next(x for x in sup.get("/inspections", headers=JSON).json()["runs"] if x["id"] == run_id)
+    assert srow["progress"]["total"] == 3 and srow["scoped"] is False
+    assert d["scoped"] is False and 'id="insp-scoped"' not in html
     assert [c["target"]["id"] for c in qs.get(f"/inspections/{run_id}", headers=JSON).json()["current"]] == []
     r = qs.post(f"/inspections/{run_id}/cancel", json={}, headers=qh)
     assert r.status_code == 403 and "管辖地区" in r.json()["error"]
@@ -212,6 +223,8 @@ def test_cancel_a_running_inspection_keeps_what_was_collected(console: Callable[
     d = r.json()["inspection"]
     assert d["state"] == "cancelled" and d["state_label"] == "已取消" and d["active"] is False
     assert d["done"] == 2 and d["total"] == 3
+    q = qs.get(f"/inspections/{run_id}", headers=JSON).json()
+    assert (q["state"], q["done"], q["total"], q["scoped"]) == ("cancelled", 2, 2, True)
     with con.store() as st:
         run = st.get_run(run_id)
         assert run.status == "cancelled" and run.finished_at is not None
@@ -323,3 +336,51 @@ async def _ok(job: Any, store: Store) -> str:
     job.set_run(rid)
     store.finish_run(rid, "done")
     return "ok"
+
+
+def test_run_ids_that_are_not_plain_digits_are_missing(console: Callable[..., Console]) -> None:
+    con = console(registry=False)
+    sup, h = con.login("sup")
+    for raw in ("²", "１２", "٣", "1²", "9" * 23, "1" * 13, "-1", "+1", " 1"):
+        for path in (f"/inspections/{raw}", f"/runs/{raw}/circular.docx", f"/runs/{raw}/annex.xlsx"):
+            r = sup.get(path, headers=JSON)
+            assert r.status_code == 404 and "不存在" in r.json()["error"], (path, r.status_code)
+        r = sup.post(f"/inspections/{raw}/cancel", json={}, headers=h)
+        assert r.status_code == 404, (raw, r.text)
+    assert sup.get("/inspections/²").status_code == 404  # the HTML page too, not a 500
+
+
+def test_a_start_that_fails_at_once_leaves_the_console_free(console: Callable[..., Console],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    con = console()
+    sup, h = con.login("sup")
+    with monkeypatch.context() as m:
+        m.setitem(sys.modules, "xuncha.pipeline", None)  # the pipeline cannot even be imported
+        r = sup.post("/inspections", json={"max_pages": 2}, headers=h)
+        assert r.status_code == 500 and "检查未能启动" in r.json()["error"], r.text
+        r = sup.post("/inspections", json={"max_pages": 2}, headers=h)  # not "已有检查正在进行"
+        assert r.status_code == 500 and "已有检查" not in r.json()["error"]
+    assert "start-busy" not in sup.get("/inspections").text
+    r = sup.post("/inspections", json={"max_pages": 2, "region": "示例省/青山市/快一县"}, headers=h)
+    assert r.status_code == 202, r.text
+    assert poll(sup, r.json()["run_id"], lambda d: not d["active"])["state"] == "done"
+
+
+def test_jobs_start_when_make_raises(tmp_path: Path) -> None:
+    with Store(f"sqlite:///{tmp_path / 'jobs.db'}") as store:
+        jobs = Jobs(store)
+
+        def broken(job: Any) -> Any:
+            raise RuntimeError("坏了")
+
+        async def main() -> Any:
+            failed = await jobs.start(broken, started_by="sup")
+            assert jobs.active() is None
+            after = await jobs.start(lambda j: _ok(j, store), started_by="sup")
+            assert after.task is not None
+            await after.task
+            return failed, after
+
+        failed, after = asyncio.run(main())
+        assert failed.run_id is None and failed.state == "failed" and "坏了" in failed.error
+        assert failed.task is None and after.state == "done"

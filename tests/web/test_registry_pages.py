@@ -5,17 +5,19 @@ and the audit log."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
+import zipfile
 from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from xuncha.model import Target
 from xuncha.registry import load_registry
-from xuncha.registry.manage import add_target, change_lifecycle
+from xuncha.registry.manage import add_target, change_lifecycle, edit_target
 
 JSON = {"accept": "application/json"}
 OWNER_A, OWNER_B = "甲县人民政府办公室", "乙市人民政府办公室"
@@ -54,6 +56,12 @@ def xlsx_bytes(rows: list[list[object]], header: list[str] | None = None) -> byt
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def version(client, tid: str) -> str:
+    """The entry's version as its page carries it (the forms' hidden field), "" when not visible."""
+    r = client.get(f"/registry/{tid}", headers=JSON)
+    return r.json()["entry"]["version"] if r.status_code == 200 else ""
 
 
 def upload(client, csrf: str | None, content: bytes, name: str = "名录.xlsx", *, json: bool = True, **fields: str):
@@ -106,12 +114,12 @@ def test_registry_matrix(reg, username: str) -> None:
     for tid in ENTRIES:
         expect = 404 if tid not in visible else 200 if tid in writable else 403
         r = c.post(f"/registry/{tid}/lifecycle", data={"csrf_token": csrf, "action": "临时关停", "on": "2026-02-01",
-                                                       "note": "改版"}, headers=JSON)
+                                                       "note": "改版", "version": version(c, tid)}, headers=JSON)
         assert r.status_code == expect, (tid, r.text)
         if expect == 403:
             assert "只有监管人员" in r.json()["error"]
-        r = c.post(f"/registry/{tid}/edit", data={"csrf_token": csrf, "name": ENTRIES[tid].name + "（新）"},
-                   headers=JSON)
+        r = c.post(f"/registry/{tid}/edit", data={"csrf_token": csrf, "name": ENTRIES[tid].name + "（新）",
+                                                  "version": version(c, tid)}, headers=JSON)
         assert r.status_code == expect, (tid, r.text)
     r = upload(c, csrf, xlsx_bytes([]))
     assert r.status_code == (200 if writable else 403)
@@ -290,11 +298,13 @@ def test_lifecycle_and_edit_forms(reg) -> None:
     c, csrf = reg.login("sup")
     page = c.get("/registry/A1").text
     assert 'id="form-lifecycle"' in page and 'name="extra.备注"' in page
-    r = c.post("/registry/A1/lifecycle", data={"csrf_token": csrf, "action": "恢复运行", "on": "2026-02-01"})
+    r = c.post("/registry/A1/lifecycle", data={"csrf_token": csrf, "action": "恢复运行", "on": "2026-02-01",
+                                               "version": version(c, "A1")})
     assert r.status_code == 409 and "当前状态为「运行」，不能恢复运行" in r.text
     r = c.post("/registry/A1/lifecycle", data={"csrf_token": csrf, "action": "拆除"}, headers=JSON)
     assert r.status_code == 400 and "操作「拆除」无效" in r.json()["error"]
-    r = c.post("/registry/A1/lifecycle", data={"csrf_token": csrf, "action": "close", "on": "2025-12-31"}, headers=JSON)
+    r = c.post("/registry/A1/lifecycle", data={"csrf_token": csrf, "action": "close", "on": "2025-12-31",
+                                               "version": version(c, "A1")}, headers=JSON)
     assert r.status_code == 409 and "早于开设日期 2026-01-05" in r.json()["error"]
     r = c.post("/registry/A1/lifecycle", data={"csrf_token": csrf, "action": "close", "on": "明天"}, headers=JSON)
     assert r.status_code == 400 and "无法识别" in r.json()["error"]
@@ -303,29 +313,31 @@ def test_lifecycle_and_edit_forms(reg) -> None:
     form = {"csrf_token": csrf, "name": "甲县人民政府", "kind": "website", "url": "a1.example.gov.cn/new",
             "owner": OWNER_A, "region": "示例省/青山市/甲县", "category": "政府门户网站",
             "no_service_function": "否", "flags": "", "extra.备注": "门户网站", "on": "2026-02-03", "note": "改版"}
-    r = c.post("/registry/A1/edit", data=form)
+    r = c.post("/registry/A1/edit", data=form | {"version": version(c, "A1")})
     assert r.status_code == 303 and r.headers["location"] == "/registry/A1"
     d = c.get("/registry/A1", headers=JSON).json()
     assert d["entry"]["url"] == "http://a1.example.gov.cn/new" and d["entry"]["extra"] == {"备注": "门户网站"}
     ev = d["events"][0]
     assert (ev["action"], ev["on"], ev["note"], ev["by"]) == ("change", "2026-02-03", "改版", "sup")
     assert ev["before"] == {"url": "https://a1.example.gov.cn/", "extra": {"备注": "门户"}}
-    r = c.post("/registry/A1/edit", data=form, headers=JSON)
+    r = c.post("/registry/A1/edit", data=form | {"version": version(c, "A1")}, headers=JSON)
     assert r.status_code == 400 and "没有需要变更的内容" in r.json()["error"]
     r = c.post("/registry/A1/edit", json={"url": "ht!tp:/ /x"}, headers=JSON | {"x-csrf-token": csrf})
     assert r.status_code == 400 and "网址无效" in r.json()["error"]
 
     for action, status in (("临时关停", "suspended"), ("恢复运行", "running"), ("关停", "closed"), ("注销", "cancelled")):
         r = c.post("/registry/A1/lifecycle", data={"csrf_token": csrf, "action": action, "on": "2026-02-10",
-                                                   "note": action}, headers=JSON)
+                                                   "note": action, "version": version(c, "A1")}, headers=JSON)
         assert r.status_code == 200 and r.json()["entry"]["status"] == status
     d = c.get("/registry/A1", headers=JSON).json()
     assert d["entry"]["cancelled_on"] == "2026-02-10" and d["actions"] == []
     page = c.get("/registry/A1").text
     assert 'id="form-lifecycle"' not in page and 'id="form-edit"' not in page and "注销" in page
-    r = c.post("/registry/A1/edit", data={"csrf_token": csrf, "name": "复活"}, headers=JSON)
+    r = c.post("/registry/A1/edit", data={"csrf_token": csrf, "name": "复活", "version": version(c, "A1")},
+               headers=JSON)
     assert r.status_code == 409 and "已于 2026-02-10 注销，不能再变更" in r.json()["error"]
-    r = c.post("/registry/A1/lifecycle", data={"csrf_token": csrf, "action": "开设"}, headers=JSON)
+    r = c.post("/registry/A1/lifecycle", data={"csrf_token": csrf, "action": "开设", "version": version(c, "A1")},
+               headers=JSON)
     assert r.status_code == 409 and "不能再开设" in r.json()["error"]
 
     listed = c.get("/registry", params={"status": "注销"}, headers=JSON).json()
@@ -358,7 +370,8 @@ def test_new_target_form(reg) -> None:
     assert r.status_code == 400 and "网站的网址不能为空" in r.json()["error"]
     r = c.post("/registry/new", data=form | {"id": "a/b"}, headers=JSON)
     assert r.status_code == 400 and "标识码「a/b」无效" in r.json()["error"]
-    r = c.post("/registry/D1/lifecycle", data={"csrf_token": csrf, "action": "开设", "on": "2026-03-01"}, headers=JSON)
+    r = c.post("/registry/D1/lifecycle", data={"csrf_token": csrf, "action": "开设", "on": "2026-03-01",
+                                               "version": version(c, "D1")}, headers=JSON)
     assert r.status_code == 200 and r.json()["entry"]["status"] == "running"
     assert r.json()["entry"]["opened_on"] == "2026-03-01"
 
@@ -401,3 +414,120 @@ def test_registry_in_browser(reg, browser, tmp_path: Path) -> None:
         b1 = st.registry_entry("B1")
         assert b1.closed_on == date(2026, 3, 9) and "no_service_function" in b1.target.flags
         assert [e.action for e in st.registry_events("B1")] == ["change", "close", "open"]
+
+
+# --------------------------------------------------------------------------- review regressions
+STALE = "该条目已被他人修改，请刷新后重试"
+
+
+def test_stale_forms_do_not_overwrite(reg) -> None:
+    """Two supervisors saving forms of the same version: the second gets 409, nothing lost."""
+    c, csrf = reg.login("sup")
+    page = c.get("/registry/A1").text
+    v = version(c, "A1")
+    assert page.count(f'name="version" value="{v}"') == 2  # the edit and the lifecycle form
+    form = {"csrf_token": csrf, "version": v, "on": "2026-02-03"}
+    r = c.post("/registry/A1/edit", data=form | {"name": "甲县人民政府（甲改）"})
+    assert r.status_code == 303
+    r = c.post("/registry/A1/edit", data=form | {"owner": "乙改的单位"}, headers=JSON)  # the stale form
+    assert r.status_code == 409 and r.json()["error"].startswith(STALE)
+    r = c.post("/registry/A1/edit", data=form | {"owner": "乙改的单位"})  # as a browser: the page says so
+    assert r.status_code == 409 and STALE in r.text
+    r = c.post("/registry/A1/lifecycle", data=form | {"action": "关停"}, headers=JSON)
+    assert r.status_code == 409 and STALE in r.json()["error"]
+    r = c.post("/registry/A1/lifecycle", data={"csrf_token": csrf, "action": "关停"}, headers=JSON)
+    assert r.status_code == 400 and "缺少版本信息" in r.json()["error"]
+    r = c.post("/registry/A1/lifecycle", data={"csrf_token": csrf, "action": "关停", "version": "昨天"}, headers=JSON)
+    assert r.status_code == 400 and "版本信息" in r.json()["error"]
+    with reg.store() as st:
+        e = st.registry_entry("A1")
+        assert (e.target.name, e.target.owner, e.target.status) == ("甲县人民政府（甲改）", OWNER_A, "running")
+        assert [ev.action for ev in st.registry_events("A1")] == ["change", "open"]
+    # JSON: a stale version is refused too; without one the entry as it is now is changed
+    h = JSON | {"x-csrf-token": csrf}
+    r = c.post("/registry/A1/edit", json={"owner": "乙改的单位", "version": v}, headers=h)
+    assert r.status_code == 409 and STALE in r.json()["error"]
+    r = c.post("/registry/A1/edit", json={"owner": "乙改的单位", "expect": version(c, "A1")}, headers=h)
+    assert r.status_code == 200 and r.json()["entry"]["owner"] == "乙改的单位"
+    r = c.post("/registry/A1/lifecycle", json={"action": "临时关停"}, headers=h)
+    assert r.status_code == 200 and r.json()["entry"]["status"] == "suspended"
+    assert r.json()["entry"]["version"] == version(c, "A1")
+
+
+def test_region_supervisor_stale_form_after_move(reg) -> None:
+    """An entry moved out of a region supervisor's region after their form was loaded: refused."""
+    qs, qcsrf = reg.login("sup_qs")
+    v = version(qs, "A1")
+    sup, csrf = reg.login("sup")
+    r = sup.post("/registry/A1/edit", data={"csrf_token": csrf, "version": version(sup, "A1"),
+                                            "region": "示例省/白水市"}, headers=JSON)
+    assert r.status_code == 200
+    r = qs.post("/registry/A1/edit", data={"csrf_token": qcsrf, "version": v, "name": "改名"}, headers=JSON)
+    assert r.status_code == 404
+    # moved back: the region supervisor's old form is still stale
+    r = sup.post("/registry/A1/edit", data={"csrf_token": csrf, "version": version(sup, "A1"),
+                                            "region": "示例省/青山市/甲县"}, headers=JSON)
+    assert r.status_code == 200
+    r = qs.post("/registry/A1/lifecycle", data={"csrf_token": qcsrf, "version": v, "action": "关停"}, headers=JSON)
+    assert r.status_code == 409 and STALE in r.json()["error"]
+    with reg.store() as st:
+        assert st.registry_entry("A1").target.name == "甲县人民政府"
+        assert st.registry_entry("A1").target.status == "running"
+
+
+def test_new_id_taken_outside_scope_is_not_named(reg) -> None:
+    qs, csrf = reg.login("sup_qs")
+    form = {"csrf_token": csrf, "id": "B1", "name": "青山某站", "url": "http://qs1.gov.cn/",
+            "region": "示例省/青山市"}
+    r = qs.post("/registry/new", data=form, headers=JSON)
+    assert r.status_code == 409, r.text
+    assert r.json()["error"] == "标识码「B1」已被使用，不能重复开设"
+    r = qs.post("/registry/new", data=form)
+    assert r.status_code == 409 and "已被使用" in r.text and "乙市人民政府" not in r.text
+    # an id inside the region is named as before (the user may see it anyway)
+    r = qs.post("/registry/new", data=form | {"id": "A2"}, headers=JSON)
+    assert r.status_code == 409 and "（甲县发布）" in r.json()["error"]
+    # a supervisor of every region sees whose id it is
+    sup, scsrf = reg.login("sup")
+    r = sup.post("/registry/new", data=form | {"csrf_token": scsrf}, headers=JSON)
+    assert r.status_code == 409 and "（乙市人民政府）" in r.json()["error"]
+    # the import refuses the row without naming the entry either
+    content = xlsx_bytes([["B1", "网站", "青山某站", "http://qs1.gov.cn/", "青山市政府办公室", "示例省/青山市",
+                           "部门网站", "运行", ""]])
+    r = upload(qs, csrf, content)
+    assert r.status_code == 400
+    assert "乙市人民政府" not in r.text and "白水" not in r.text and OWNER_B not in r.text
+    assert [i["message"] for i in r.json()["issues"]] == ["该对象不在您可管理的地区范围内"]
+    with reg.store() as st:
+        assert st.registry_entry("B1").target.name == "乙市人民政府"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_export_guards_formulas(reg, tmp_path: Path, fmt: str) -> None:
+    formula = '=HYPERLINK("http://x","y")'
+    with reg.store() as st:
+        edit_target(st, "A1", {"名称": formula, "主管单位": "@SUM(1+1)", "备注": "+86 10 1234", "类别": "-2+3"},
+                    by="seed", on=D0)
+    c, csrf = reg.login("sup")
+    r = c.get(f"/registry/export?format={fmt}")
+    assert r.status_code == 200
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+        a1 = next(row for row in rows if row[0] == "A1")
+        assert a1[2] == "'" + formula and a1[4] == "'@SUM(1+1)" and a1[6] == "'-2+3"
+        assert "'+86 10 1234" in a1
+        assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    else:
+        with zipfile.ZipFile(io.BytesIO(r.content)) as z:
+            sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        assert "<f>" not in sheet and "<f " not in sheet  # no formula cell anywhere
+        ws = load_workbook(io.BytesIO(r.content)).active
+        cells = {c.value: c.data_type for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+        assert cells[formula] == "s" and cells["@SUM(1+1)"] == "s" and cells["+86 10 1234"] == "s"
+    # the export imported again changes nothing: the guards come off
+    r = upload(c, csrf, r.content, name=f"导出.{fmt}")
+    assert r.status_code == 200, r.text
+    s = r.json()["summary"]
+    assert (s["added"], s["changed"], s["unchanged"], s["issues"]) == ([], [], 4, [])
+    e = c.get("/registry/A1", headers=JSON).json()["entry"]
+    assert (e["name"], e["owner"], e["category"], e["extra"]) == (formula, "@SUM(1+1)", "-2+3", {"备注": "+86 10 1234"})

@@ -190,11 +190,14 @@ def test_circular_and_annex_download(demo: Demo) -> None:
     assert "%E9%80%9A%E6%8A%A5" in cd  # 通报, percent-encoded UTF-8
     text = docx_text(r.content)
     assert "东岭县人民政府" in text and "通报" in text
+    # the quarter's registers (the demo's repost tasks) are reported beside the scores
+    assert "重要信息转载情况" in text and "按期完成率" in text
     a = sup.get(f"/runs/{demo.run_id}/annex.xlsx?ruleset=sichuan-2023")
     assert a.status_code == 200 and "spreadsheetml" in a.headers["content-type"]
     assert "东岭县人民政府" in xlsx_text(a.content)
-    files = sorted(p.name for p in (demo.dc.data_dir / "runs" / str(demo.run_id)).iterdir())
-    assert "通报-全部-national-2019.docx" in files and "附件-全部-sichuan-2023.xlsx" in files
+    # each download builds its own file and leaves none behind (no path shared between requests)
+    files = [p.name for p in (demo.dc.data_dir / "runs" / str(demo.run_id)).iterdir()]
+    assert not [f for f in files if f.startswith(("通报-", "附件-", "."))], files
     with demo.store() as st:
         actions = [e.action for e in st.audit_log(object_type="run")]
     assert "download_circular" in actions and "download_annex" in actions
@@ -203,6 +206,32 @@ def test_circular_and_annex_download(demo: Demo) -> None:
     assert sup.get("/runs/abc/annex.xlsx", headers=JSON).status_code == 404
     bad = sup.get(f"/runs/{demo.run_id}/circular.docx?ruleset=nope", headers=JSON)
     assert bad.status_code == 400 and "规则集" in bad.json()["error"]
+
+
+def test_concurrent_downloads_each_get_a_whole_file(demo: Demo) -> None:
+    """Downloads of the same run, scope and rule set at the same time: every one gets a
+    complete file (they once shared one path, replaced under a download being sent)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sup, _ = login(demo.base, "sup")
+    qs, _ = login(demo.base, "sup_dl")
+    paths = [f"/runs/{demo.run_id}/circular.docx", f"/runs/{demo.run_id}/annex.xlsx"] * 4
+
+    def get(i: int) -> httpx.Response:
+        return (sup if i % 3 else qs).get(paths[i])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(get, range(len(paths))))
+    for i, r in enumerate(responses):
+        assert r.status_code == 200, r.text
+        assert int(r.headers["content-length"]) == len(r.content)
+        assert "filename*=UTF-8''" in r.headers["content-disposition"]
+        if paths[i].endswith(".docx"):
+            assert "通报" in docx_text(r.content)
+        else:
+            assert "东岭县人民政府" in xlsx_text(r.content)
+    regional = [r for i, r in enumerate(responses) if not i % 3 and paths[i].endswith(".docx")]
+    assert regional and all("鹿鸣县人民政府" not in docx_text(r.content) for r in regional)
 
 
 def test_auditor_sees_and_downloads_but_starts_nothing(demo: Demo) -> None:
@@ -369,3 +398,65 @@ def test_serve_demo_command(tmp_path: Path) -> None:
         login(f"http://127.0.0.1:{port}", "aud", password)
     finally:
         _stop(proc)
+
+
+def test_restart_keeps_console_changes(tmp_path: Path) -> None:
+    """A second start keeps what was done in the console (注销, edits, uploaded repost tasks),
+    adds world ids the registry lacks, and moves URLs still on the old demo ports to new ones."""
+    import socket
+    import sqlite3
+    from datetime import date
+
+    from xuncha.registry.manage import change_lifecycle, edit_target
+
+    data = tmp_path / "demo"
+    on = datetime.now(TZ).date()
+    task = {"title": "控制台上传的转载任务", "url": "https://www.gov.cn/x.html", "deadline": date(2026, 3, 31),
+            "targets": [DONGLING]}
+    with start_demo_console(data, password=PASSWORD) as dc:
+        old = (dc.server.http_port, dc.server.https_port)
+        websites = [s.id for s in dc.world.sites if s.kind == "website" and s.served and s.id != DONGLING]
+        gone, added, elsewhere = websites[:3]
+        with Store(dc.db_url) as st:
+            old_urls = {t.id: t.url for t in st.registry_targets()}
+            assert f":{old[0]}/" in old_urls[gone] or f":{old[1]}/" in old_urls[gone]
+            change_lifecycle(st, gone, "注销", by="sup", on=on, note="控制台注销")
+            edit_target(st, DONGLING, {"名称": "东岭县人民政府（控制台改名）"}, by="sup", on=on)
+            edit_target(st, elsewhere, {"网址": "https://www.example.org:8443/"}, by="sup", on=on)
+            st.set_repost_tasks([task], by="sup")
+            n = len(st.registry_targets())
+    with sqlite3.connect(data / "demo.db") as db:  # a world id the registry lacks (as if new in the world)
+        db.execute("DELETE FROM registry_events WHERE target_id = ?", (added,))
+        db.execute("DELETE FROM registry_entries WHERE target_id = ?", (added,))
+    # the old ports are taken now, so the world is served on other ones
+    blockers = []
+    for port in old:
+        s = socket.socket()
+        s.bind(("127.0.0.1", port))
+        s.listen(1)
+        blockers.append(s)
+    try:
+        with start_demo_console(data, password=PASSWORD) as dc2:
+            assert (dc2.server.http_port, dc2.server.https_port) != old
+            assert dc2.registry_count == n and dc2.repost_task_count == 1
+            with Store(dc2.db_url) as st:
+                e = st.registry_entry(gone)
+                assert e.target.status == "cancelled" and e.target.url == old_urls[gone]  # left as it was
+                e = st.registry_entry(DONGLING)
+                assert e.target.name == "东岭县人民政府（控制台改名）" and e.target.url == dc2.url_of(DONGLING)
+                assert e.target.status == "running"
+                assert [ev.note for ev in st.registry_events(DONGLING)][0] == "示例网站群端口变更，更新网址"
+                assert st.registry_entry(elsewhere).target.url == "https://www.example.org:8443/"
+                assert st.registry_entry(added).target.url == dc2.url_of(added)
+                assert st.repost_tasks() == [task]
+                moved = [t for t in st.registry_targets() if t.id not in (gone, elsewhere)]
+                assert not [t.url for t in moved if f":{old[0]}/" in t.url or f":{old[1]}/" in t.url]
+                trail = len(st.registry_events(DONGLING))
+    finally:
+        for s in blockers:
+            s.close()
+    # a third start on the same ports leaves the served sites' entries alone
+    with start_demo_console(data, password=PASSWORD) as dc3, Store(dc3.db_url) as st:
+        assert st.registry_entry(gone).target.status == "cancelled"
+        assert st.registry_entry(DONGLING).target.url == dc3.url_of(DONGLING)
+        assert len(st.registry_events(DONGLING)) == trail

@@ -22,6 +22,12 @@ unit fixes its site": it renders the site again with the planted problem taken o
 the files that changed; the next re-check (复查) no longer finds it. The fixable problems are
 in :data:`FIXES`. The served ports are kept in ``data_dir/demo-ports.json`` and used again on
 the next start when they are free, so that stored URLs (cases, earlier runs) keep working.
+
+The registry and the repost tasks are imported on the first start only (an empty store); a
+later start keeps what was done in the console (edits, 关停, 注销, uploaded tasks): it adds only
+the world's ids the registry lacks, and when the world is served on other ports than before it
+moves the URLs (网址 and URL columns such as 采集地址) that still point at an old demo port to
+the new one, leaving everything else as it is.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 from xuncha.demo.layout import build_tree
 from xuncha.demo.render import footprint, render_site
@@ -230,11 +237,57 @@ def _accounts(store: Any, password: str | None) -> tuple[dict[str, DemoUser], st
     return users, password
 
 
+def _moved_url(value: str, srv: DemoServer, old_ports: set[int]) -> str:
+    """``value`` on the port the world is served on now when it is a demo address on an old
+    demo port (any port for an unreachable "dead" demo host, whose port changes every start);
+    anything else unchanged."""
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return value
+    host = (parts.hostname or "").lower()
+    if not host or port is None or parts.scheme not in ("http", "https"):
+        return value
+    dead = (srv.world.hosts.get(host) or {}).get("serve") == "dead"
+    if port not in old_ports and not dead:
+        return value
+    moved = srv.with_port(urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment)))
+    return moved if urlsplit(moved).port is not None else value  # not a host served here
+
+
+def _prepare_registry(store: Any, world: World, srv: DemoServer, old_ports: set[int], on: date) -> None:
+    """Import the world's registry into an empty store; otherwise add only the world's ids the
+    registry lacks and move the URLs still on an old demo port (see the module docstring)."""
+    from xuncha.errors import RegistryError
+    from xuncha.registry import load_registry
+    from xuncha.registry.manage import import_registry, revise_target
+
+    stored = store.registry_entries()
+    if not stored:
+        import_registry(store, world.registry_xlsx, by="demo")
+        return
+    have = {e.target.id for e in stored}
+    missing = {t.id for t in load_registry(world.registry_xlsx, skip_bad_rows=True).targets} - have
+    if missing:
+        import_registry(store, world.registry_xlsx, by="demo", only=missing)
+    for e in stored:
+        t = e.target
+        url = _moved_url(t.url, srv, old_ports)
+        extra = {k: _moved_url(v, srv, old_ports) if isinstance(v, str) else v for k, v in t.extra.items()}
+        if url == t.url and extra == t.extra:
+            continue
+        try:
+            revise_target(store, t.id, replace(t, url=url, extra=extra), by="demo", on=on,
+                          note="示例网站群端口变更，更新网址")
+        except RegistryError as exc:  # e.g. 注销: nothing changes after it
+            log.info("demo registry entry %s keeps its old URL: %s", t.id, exc)
+
+
 def start_demo_console(data_dir: Path, db_url: str | None = None, password: str | None = None, *,
                        as_of: date | None = None) -> DemoConsole:
     """Build and serve the demo world under ``data_dir`` and prepare the store at ``db_url``
     (default: SQLite ``data_dir/demo.db``). Close the result when done."""
-    from xuncha.registry.manage import import_registry
     from xuncha.registry.tasks import load_repost_tasks
     from xuncha.store import Store
 
@@ -243,17 +296,20 @@ def start_demo_console(data_dir: Path, db_url: str | None = None, password: str 
     db_url = db_url or f"sqlite:///{data_dir / 'demo.db'}"
     world = build_world(data_dir / "world", as_of or datetime.now(TZ).date())
     ports_file = data_dir / "demo-ports.json"
+    old_ports = _ports(ports_file)
     loop = _LoopThread()
     srv: DemoServer | None = None
     try:
-        srv = loop.call(_serve(world, _ports(ports_file)))
+        srv = loop.call(_serve(world, old_ports))
         ports_file.write_text(json.dumps({"http_port": srv.http_port, "https_port": srv.https_port}),
                               encoding="utf-8")
-        tasks = load_repost_tasks(world.repost_tasks)
         with Store(db_url) as store:
-            import_registry(store, world.registry_xlsx, by="demo")
-            store.set_repost_tasks(tasks, by="demo")
+            _prepare_registry(store, world, srv, {p for p in old_ports if p} - {srv.http_port, srv.https_port},
+                              datetime.now(TZ).date())
+            if not store.repost_tasks():  # tasks uploaded in the console stay
+                store.set_repost_tasks(load_repost_tasks(world.repost_tasks), by="demo")
             registry_count = len(store.registry_targets())
+            repost_task_count = len(store.repost_tasks())
             users, password = _accounts(store, password)
     except BaseException:
         if srv is not None:
@@ -264,5 +320,5 @@ def start_demo_console(data_dir: Path, db_url: str | None = None, password: str 
         world=world, server=srv, db_url=db_url, data_dir=data_dir,
         settings=Settings(collect=srv.collect_settings(), db_url=db_url),
         collect_settings=srv.collect_settings(CollectSettings(max_pages=RECHECK_MAX_PAGES)),
-        users=users, password=password, registry_count=registry_count, repost_task_count=len(tasks), _loop=loop,
+        users=users, password=password, registry_count=registry_count, repost_task_count=repost_task_count, _loop=loop,
     )

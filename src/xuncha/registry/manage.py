@@ -50,7 +50,7 @@ from xuncha.registry.reader import (
     write_registry,
 )
 from xuncha.settings import TZ
-from xuncha.store.registry_api import REGISTRY_SOURCE, RegistryEntry, RegistryWrite
+from xuncha.store.registry_api import REGISTRY_SOURCE, STALE, RegistryConflict, RegistryEntry, RegistryWrite
 
 LIFECYCLE_ACTIONS = {"open": "开设", "change": "变更", "suspend": "临时关停", "resume": "恢复运行",
                      "close": "关停", "cancel": "注销"}
@@ -84,6 +84,9 @@ _COMPARED = ("kind", "name", "url", "owner", "region", "category")
 _NO = {"否", "no", "n", "false", "0", "无", ""}
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00(?::00)?)?\s*$")
 OUT_OF_SCOPE = "该对象不在您可管理的地区范围内"
+# A text cell starting with one of these is a formula (or DDE payload) to a spreadsheet; the
+# export guards it with a leading ' (CSV) or writes it as a string cell (XLSX).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class LifecycleError(RegistryError):
@@ -124,6 +127,25 @@ class ImportSummary:
 
 
 # --------------------------------------------------------------------------- small helpers
+def guard_cell(value: str) -> str:
+    """A text cell as written to CSV: ``'`` in front when a spreadsheet would take it for a
+    formula (``=HYPERLINK(…)``, ``+…``, ``-…``, ``@…``, a leading tab or CR)."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def unguard_cell(value: str) -> str:
+    """The inverse of :func:`guard_cell` on import: drop a ``'`` only when a formula character
+    follows it (any other leading ``'`` is the text's own)."""
+    return value[1:] if value[:1] == "'" and value[1:2] and value[1:2] in FORMULA_START else value
+
+
+def _unguard_target(t: Target) -> Target:
+    return replace(t, id=unguard_cell(t.id), name=unguard_cell(t.name), owner=unguard_cell(t.owner),
+                   region=unguard_cell(t.region), category=unguard_cell(t.category),
+                   flags=frozenset(unguard_cell(f) for f in t.flags),
+                   extra={unguard_cell(k): unguard_cell(v) if isinstance(v, str) else v for k, v in t.extra.items()})
+
+
 def today() -> date:
     return datetime.now(TZ).date()
 
@@ -447,7 +469,7 @@ def _columns(path: Path) -> tuple[set[str], set[str]]:
     while rows and not any(rows[0]):
         rows.pop(0)
     mapping, extra = _map_header(rows[0], str(path)) if rows else ({}, {})
-    return set(mapping), {str(h) for h in extra.values()}
+    return set(mapping), {unguard_cell(str(h)) for h in extra.values()}
 
 
 def _merge(old: Target, new: Target, fields: set[str], extra_headers: set[str]) -> Target:
@@ -474,12 +496,14 @@ def _problems(issues: list[RegistryIssue], good: int) -> RegistryError:
 
 def import_registry(store: Any, path: str | Path, *, by: str, on: date | None = None,
                     skip_bad_rows: bool = False, allow: Callable[[Target], bool] | None = None,
-                    note: str = "") -> ImportSummary:
+                    note: str = "", only: Collection[str] | None = None) -> ImportSummary:
     """Upsert the rows of a registry file (.xlsx/.csv, read by ``load_registry``) into the store.
 
     ``allow`` (the web console's scope) refuses rows whose target, before or after, it does not
-    allow. Raises RegistryError naming file/row/column when the file or a row is bad (unless
-    ``skip_bad_rows``: then the good rows are imported and the problems listed in the summary).
+    allow, without naming an entry outside it (``OUT_OF_SCOPE``). ``only``: import just the
+    rows with these ids (the others are ignored, not counted). Raises RegistryError naming
+    file/row/column when the file or a row is bad (unless ``skip_bad_rows``: then the good rows
+    are imported and the problems listed in the summary).
     """
     p = Path(path)
     reg = load_registry(p, skip_bad_rows=True)  # bad rows are listed with the refused changes below
@@ -492,7 +516,9 @@ def import_registry(store: Any, path: str | Path, *, by: str, on: date | None = 
     added: list[str] = []
     changed: list[str] = []
     unchanged = 0
-    for raw in reg.targets:
+    targets = [_unguard_target(t) for t in reg.targets]  # an export's formula guards taken off
+    rows = [t for t in targets if only is None or t.id.strip() in only]
+    for raw in rows:
         row = _row(raw)
         t, dates, bad = _take_dates(raw, str(p), row)
         if bad:
@@ -534,11 +560,11 @@ def import_registry(store: Any, path: str | Path, *, by: str, on: date | None = 
             unchanged += 1
     if (problems or reg.issues) and not skip_bad_rows:
         every = sorted([*reg.issues, *problems], key=lambda i: (i.row or 0))
-        raise _problems(every, len(reg.targets) - len({i.row for i in problems}))
-    listed = {t.id for t in reg.targets}
+        raise _problems(every, len(rows) - len({i.row for i in problems}))
+    listed = {t.id for t in rows}
     absent = [i for i, e in existing.items() if i not in listed and (allow is None or allow(e.target))]
     if writes:
-        store.registry_apply(writes, by=by)
+        store.registry_apply(writes, by=by, allow=allow)
     issues = sorted([*reg.issues, *problems], key=lambda i: (i.row or 0))
     return ImportSummary(added, changed, unchanged, issues, sorted(absent), str(p))
 
@@ -553,39 +579,78 @@ def _transition_refused(d: _Draft, new_status: str) -> LifecycleError:
 
 
 # --------------------------------------------------------------------------- single changes
-def add_target(store: Any, target: Target, *, by: str, on: date, note: str = "") -> RegistryEntry:
+def add_target(store: Any, target: Target, *, by: str, on: date, note: str = "",
+               allow: Callable[[Target], bool] | None = None) -> RegistryEntry:
     """开设 one target (status running or building; a target registered as suspended, closed or
-    cancelled also gets that lifecycle event, as in an import)."""
+    cancelled also gets that lifecycle event, as in an import). ``allow``: the writer's scope;
+    an id taken by an entry outside it is refused without naming that entry."""
     try:
         t = _check_target(target)
     except _RowError as exc:
         raise RegistryError(str(exc)) from None
-    (entry,) = store.registry_apply([_new(t, on, note, {}).write()], by=by)
+    (entry,) = store.registry_apply([_new(t, on, note, {}).write()], by=by, allow=allow)
     return entry
 
 
-def edit_target(store: Any, target_id: str, changes: dict[str, str], *, by: str, on: date,
-                note: str = "") -> RegistryEntry:
-    """变更: apply ``changes`` ({名称: …} / {name: …}) and record the fields before and after."""
+def _current(store: Any, target_id: str, expect: datetime | None,
+             allow: Callable[[Target], bool] | None) -> _Draft:
+    """The draft of the entry as stored, refused (RegistryConflict) when it is no longer the
+    version ``expect`` the caller saw, or has left the caller's scope ``allow``. Without
+    ``expect`` the entry as read now is the version written against."""
     entry = store.registry_entry(target_id)
-    d = _Draft.of(entry)
+    if allow is not None and not allow(entry.target):
+        raise RegistryConflict(STALE, target_id)
+    if expect is not None and entry.updated_at != expect:
+        raise RegistryConflict(f"{STALE}（{_name(entry.target)}刚被 {entry.updated_by or '他人'} 于 "
+                               f"{entry.updated_at:%Y-%m-%d %H:%M:%S} 修改）", target_id)
+    return _Draft.of(entry)
+
+
+def edit_target(store: Any, target_id: str, changes: dict[str, str], *, by: str, on: date,
+                note: str = "", expect: datetime | None = None,
+                allow: Callable[[Target], bool] | None = None) -> RegistryEntry:
+    """变更: apply ``changes`` ({名称: …} / {name: …}) and record the fields before and after.
+
+    ``expect``: the ``updated_at`` of the entry the change was made on (a form's version); the
+    write is refused (RegistryConflict) when the entry changed since. ``allow``: the writer's
+    scope, checked again inside the write (before and after the change)."""
+    d = _current(store, target_id, expect, allow)
+    entry_target = d.target
     if d.target.status == "cancelled":
         raise d.refuse("变更")
-    if not d.change(apply_changes(entry.target, changes), on, note):
-        raise RegistryError(f"{_name(entry.target)}：没有需要变更的内容")
+    if not d.change(apply_changes(entry_target, changes), on, note):
+        raise RegistryError(f"{_name(entry_target)}：没有需要变更的内容")
+    (out,) = store.registry_apply([d.write()], by=by, allow=allow)
+    return out
+
+
+def revise_target(store: Any, target_id: str, new: Target, *, by: str, on: date, note: str = "",
+                  expect: datetime | None = None) -> RegistryEntry | None:
+    """变更 an entry to the fields of ``new`` as a whole (its status ignored; extra columns as
+    given, also those named like a field, e.g. 采集地址), for programs correcting entries.
+    None when nothing changes; LifecycleError for a cancelled entry."""
+    d = _current(store, target_id, expect, None)
+    try:
+        t = _check_target(replace(new, id=target_id))
+    except _RowError as exc:
+        raise RegistryError(str(exc)) from None
+    if not d.change(t, on, note):
+        return None
     (out,) = store.registry_apply([d.write()], by=by)
     return out
 
 
 def change_lifecycle(store: Any, target_id: str, action: str, *, by: str, on: date,
-                     note: str = "") -> RegistryEntry:
-    """开设 / 临时关停 / 恢复运行 / 关停 / 注销 an entry on day ``on``."""
+                     note: str = "", expect: datetime | None = None,
+                     allow: Callable[[Target], bool] | None = None) -> RegistryEntry:
+    """开设 / 临时关停 / 恢复运行 / 关停 / 注销 an entry on day ``on`` (``expect``, ``allow``: as
+    in :func:`edit_target`)."""
     key = parse_action(action)
     if key == "change":
         raise RegistryError("「变更」请修改具体字段（xuncha registry edit 或网页的变更表单）")
-    d = _Draft.of(store.registry_entry(target_id))
+    d = _current(store, target_id, expect, allow)
     d.lifecycle(key, on, note)
-    (out,) = store.registry_apply([d.write()], by=by)
+    (out,) = store.registry_apply([d.write()], by=by, allow=allow)
     return out
 
 
@@ -600,7 +665,11 @@ def export_registry(store: Any, path: str | Path, *, statuses: Collection[str] |
 
 def write_entries(entries: Iterable[RegistryEntry], path: str | Path) -> Path:
     """``write_registry``'s file plus the columns 标记, 开设日期, 关停日期, 注销日期 and the
-    entries' extra columns (in the order first met)."""
+    entries' extra columns (in the order first met).
+
+    Text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first)
+    is written inert: in CSV with a leading ``'`` (:func:`guard_cell`; the import takes it off
+    again), in XLSX as a string cell."""
     entries = list(entries)
     p = write_registry([e.target for e in entries], path)
     extra_keys: list[str] = []
@@ -625,6 +694,10 @@ def write_entries(entries: Iterable[RegistryEntry], path: str | Path) -> Path:
                 c = ws.cell(row=i, column=first + j, value=v if v != "" else None)
                 if isinstance(v, date):
                     c.number_format = "yyyy-mm-dd"
+        for line in ws.iter_rows():
+            for c in line:
+                if isinstance(c.value, str) and c.data_type != "s":  # openpyxl took "=…" for a formula
+                    c.data_type = "s"
         widths = {"A": 14, "B": 10, "C": 28, "D": 36, "E": 24, "F": 22, "G": 14}
         for col, w in widths.items():
             ws.column_dimensions[col].width = w
@@ -638,5 +711,5 @@ def write_entries(entries: Iterable[RegistryEntry], path: str | Path) -> Path:
         for i, values in enumerate(rows, start=1):
             base[i] += ["" if v is None else v.isoformat() if isinstance(v, date) else str(v) for v in values]
         with p.open("w", encoding="utf-8-sig", newline="") as fh:
-            csv.writer(fh).writerows(base)
+            csv.writer(fh).writerows([[guard_cell(v) for v in line] for line in base])
     return p

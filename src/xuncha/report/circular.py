@@ -2,7 +2,8 @@
 
 Structure (seen in Sichuan, Panzhihua, Hunan, Heyuan circulars): 文号, title, 主送, opening;
 一、总体情况 (totals, 合格率 overall / by region / by platform, regions at 100 %, comparison with
-the previous run and repeat offenders, pending candidates stated honestly); 二、存在问题 (one
+the previous run and repeat offenders, pending candidates stated honestly, and — given an
+``report.ops.OpsSummary`` — the quarter's 运维工作情况: 找错留言, 模拟咨询, 转载任务, 问题整改); 二、存在问题 (one
 paragraph per indicator naming the units); 三、工作要求 (editable text from a template file, with
 the feedback deadline in working days); contact, 附件 list, 落款; then each 附件 on a new page
 with its 采样时间 and a table. The fixed wording lives in ``templates/circular-*.yaml``.
@@ -16,6 +17,7 @@ LibreOffice pick CJK fonts.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import string
 import tempfile
@@ -49,6 +51,7 @@ from xuncha.report.annex import (
     unit_name,
     window_cn,
 )
+from xuncha.report.ops import OPS_TABLE_PT, OpsSummary, ops_table, period_cn, rate_text
 from xuncha.scoring.aggregate import ProblemGroup, RunReport
 from xuncha.workflow.calendar import add_working_days
 
@@ -58,6 +61,21 @@ TEMPLATE_DIR = Path(__file__).with_name("templates")
 # key → (type, placeholders allowed, required)
 _TEXT_PH = {"period", "scope", "issuer", "window", "as_of"}
 _REQ_PH = {"deadline", "days", "issuer"}
+# 运维工作情况 (report.ops): one paragraph per part, its first sentence set as a 楷体 lead;
+# the *_late sentence is added when some unit is late. Texts missing from a custom template
+# come from the built-in default.
+_OPS_PH = {"period", "scope", "issuer", "as_of", "start", "end"}
+_OPS_KEYS: dict[str, set[str]] = {
+    "ops_zhaocuo": {"received", "due", "on_time", "closed_late", "overdue", "rate"},
+    "ops_zhaocuo_late": {"units", "count"},
+    "ops_consult": {"total", "targets", "fast", "normal", "slow", "none", "slow_or_none", "pending"},
+    "ops_consult_late": {"units", "count"},
+    "ops_repost": {"assigned", "done", "late", "missing", "unknown", "rate"},
+    "ops_repost_late": {"units", "count"},
+    "ops_rectify": {"due", "on_time", "closed_late", "open", "rate"},
+    "ops_rectify_late": {"cases", "count"},
+    "ops_annex": {"annex"},
+}
 CIRCULAR_SCHEMA: dict[str, tuple[type, frozenset[str], bool]] = {
     "title": (str, frozenset(_TEXT_PH), True),
     "period": (str, frozenset({"year", "quarter", "month"}), True),
@@ -71,6 +89,7 @@ CIRCULAR_SCHEMA: dict[str, tuple[type, frozenset[str], bool]] = {
     "feedback_working_days": (int, frozenset(), True),
     "contact": (str, frozenset(_REQ_PH), False),
     "fonts": (dict, frozenset(), False),
+    **{key: (str, frozenset(_OPS_PH | extra), False) for key, extra in _OPS_KEYS.items()},
 }
 FONT_ROLES = ("title", "body", "heading1", "heading2", "latin")
 DEFAULT_FONTS = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "heading1": "黑体", "heading2": "楷体_GB2312",
@@ -98,6 +117,19 @@ class CircularTemplate:
     requirements_heading: str = "三、工作要求"
     contact: str = ""
     fonts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_FONTS))
+    ops_zhaocuo: str = ""
+    ops_zhaocuo_late: str = ""
+    ops_consult: str = ""
+    ops_consult_late: str = ""
+    ops_repost: str = ""
+    ops_repost_late: str = ""
+    ops_rectify: str = ""
+    ops_rectify_late: str = ""
+    ops_annex: str = ""
+
+    def ops_text(self, key: str) -> str:
+        """An 运维工作情况 text: this template's, else the built-in default's."""
+        return getattr(self, key) or _default_ops()[key]
 
 
 def resolve_template(name_or_path: str | Path, prefix: str) -> Path:
@@ -182,6 +214,17 @@ def load_template(name_or_path: str | Path = "default") -> CircularTemplate:
     """A circular template by built-in name ("default") or file path, validated."""
     path = resolve_template(name_or_path, "circular")
     return CircularTemplate(path=path, **read_template(path, CIRCULAR_SCHEMA))
+
+
+@functools.lru_cache(maxsize=1)
+def _default_ops() -> dict[str, str]:
+    """The 运维工作情况 texts of the built-in default template (templates older than them lack them)."""
+    path = TEMPLATE_DIR / "circular-default.yaml"
+    data = read_template(path, CIRCULAR_SCHEMA)
+    missing = [k for k in _OPS_KEYS if k not in data]
+    if missing:
+        raise ConfigError(f"模板文件 {path} 缺少「{missing[0]}」")
+    return {k: data[k] for k in _OPS_KEYS}
 
 
 def _cell_text(value: object) -> str:
@@ -570,6 +613,57 @@ def unconfirmed_note(report: RunReport) -> str:
             f"相关扣分和得分仅供参考：{values}。")
 
 
+def _counts(unit: str, *parts: tuple[int, str]) -> str:
+    """"逾期办结1条、逾期未办结2条" (zero counts left out)."""
+    return "、".join(f"{label}{n}{unit}" for n, label in parts if n)
+
+
+def ops_paragraphs(ops: OpsSummary, tpl: CircularTemplate, *, period: str = "", annex: int | None = None
+                   ) -> list[tuple[str, str]]:
+    """(lead, text) per non-empty part of the 运维工作情况 (template texts filled in), then the
+    annex reference; [] when the summary is empty."""
+    common = {"period": period, "scope": tpl.scope, "issuer": tpl.issuer, "as_of": date_cn(ops.as_of),
+              "start": date_cn(ops.start), "end": date_cn(ops.end)}
+
+    def text(key: str, **values: object) -> str:
+        return tpl.ops_text(key).format(**common, **values)
+
+    out: list[tuple[str, str]] = []
+
+    def add(main: str, late: str = "", *, keep_main: bool = True) -> None:
+        m = re.match(r"^([^。]*。)(.*)$", main, re.S)
+        lead, rest = (m.group(1), m.group(2)) if m else ("", main)
+        out.append((lead, (rest if keep_main else "") + late))
+
+    if (z := ops.zhaocuo) is not None:
+        late = [f"{u.unit}（{_counts('条', (u.closed_late, '逾期办结'), (u.overdue, '逾期未办结'))}）"
+                for u in z.units if u.closed_late or u.overdue]
+        add(text("ops_zhaocuo", received=z.received, due=z.due, on_time=z.on_time, closed_late=z.closed_late,
+                 overdue=z.overdue, rate=rate_text(z.rate)),
+            text("ops_zhaocuo_late", units=names_text(late), count=len(late)) if late else "")
+    if (c := ops.consult) is not None:
+        late = [f"{t.target_name}（{_counts('次', (t.counts['slow'], '超过5个工作日答复'), (t.counts['none'], '未答复'))}）"
+                for t in c.targets if t.problem]
+        add(text("ops_consult", total=c.total, targets=len(c.targets), fast=c.fast, normal=c.normal, slow=c.slow,
+                 none=c.none, slow_or_none=c.slow_or_none, pending=c.pending),
+            text("ops_consult_late", units=names_text(late), count=len(late)) if late else "")
+    if (r := ops.repost) is not None:
+        late = [f"{u.unit}（{_counts('项次', (u.late, '逾期转载'), (u.missing, '未转载'))}）"
+                for u in r.units if u.late or u.missing]
+        add(text("ops_repost", assigned=r.assigned, done=r.done, late=r.late, missing=r.missing, unknown=r.unknown,
+                 rate=rate_text(r.rate)),
+            text("ops_repost_late", units=names_text(late), count=len(late)) if late else "")
+    if (k := ops.rectify) is not None:
+        names = k.overdue_names
+        add(text("ops_rectify", due=k.due, on_time=k.on_time, closed_late=k.closed_late, open=k.open,
+                 rate=rate_text(k.rate)),
+            text("ops_rectify_late", cases=names_text(names), count=len(names)) if names else "",
+            keep_main=bool(k.due))
+    if out and annex is not None:
+        out.append(("", text("ops_annex", annex=annex)))
+    return out
+
+
 # --------------------------------------------------------------------------- circular
 @dataclass
 class _Context:
@@ -579,6 +673,8 @@ class _Context:
     deadline: date
     period: str
     charts: dict[str, Path]
+    ops: OpsSummary | None = None
+    ops_annex: int | None = None
 
     def fill(self, text: str) -> str:
         return text.format(
@@ -614,6 +710,9 @@ def _overview(doc: OfficialDoc, ctx: _Context) -> None:
         if key in ctx.charts:
             doc.picture(ctx.charts[key], f"图{n}  {caption}")
             n += 1
+    if ctx.ops is not None:
+        for lead, text in ops_paragraphs(ctx.ops, ctx.tpl, period=ctx.period, annex=ctx.ops_annex):
+            doc.para(text, lead=lead)
 
 
 def _problems(doc: OfficialDoc, ctx: _Context) -> None:
@@ -666,21 +765,29 @@ def _annexes(doc: OfficialDoc, ctx: _Context, tables: list[AnnexTable]) -> None:
         doc.page_break()
         doc.label(f"附件{i}")
         doc.title(t.title, size=20)
-        doc.centered(f"采样时间：{window}", size=14)
+        if t.key == "ops" and ctx.ops is not None:
+            doc.centered(f"统计时段：{period_cn(ctx.ops)}", size=14)
+        else:
+            doc.centered(f"采样时间：{window}", size=14)
         if t.rows:
-            doc.table(t.headers, t.rows, t.widths)
+            if t.key == "ops":
+                doc.table(t.headers, t.rows, t.widths, size=OPS_TABLE_PT)
+            else:
+                doc.table(t.headers, t.rows, t.widths)
         else:
             doc.para(t.empty_text)
 
 
 def write_circular(report: RunReport, out: Path, *, template: str | Path | CircularTemplate = "default",
                    charts: bool = True, issued: date | None = None, period: str | None = None,
-                   chart_dir: Path | None = None) -> Path:
+                   chart_dir: Path | None = None, ops: OpsSummary | None = None) -> Path:
     """Write the circular .docx for ``report`` to ``out`` and return the path.
 
     ``issued`` (default: today, Asia/Shanghai) is the 落款 date and the start of the feedback
     deadline; ``period`` overrides the 期次 text derived from the monitoring point; charts are
-    drawn into ``chart_dir`` (kept) or a temporary folder (embedded, then removed)."""
+    drawn into ``chart_dir`` (kept) or a temporary folder (embedded, then removed). ``ops``
+    (``report.ops.load_ops_summary``), when not empty, adds the 运维工作情况 paragraphs at the
+    end of 一、总体情况 and the annex 运维工作情况统计表 after the others."""
     tpl = template if isinstance(template, CircularTemplate) else load_template(template)
     if issued is None:
         from xuncha.settings import TZ
@@ -688,6 +795,10 @@ def write_circular(report: RunReport, out: Path, *, template: str | Path | Circu
         issued = datetime.now(TZ).date()
     doc = OfficialDoc(tpl.fonts)
     tables = annex_tables(report)
+    if ops is not None and ops.empty:
+        ops = None
+    if ops is not None:
+        tables.append(ops_table(ops))
     with tempfile.TemporaryDirectory(prefix="xuncha-charts-") as tmp:
         made: dict[str, Path] = {}
         if charts:
@@ -695,7 +806,8 @@ def write_circular(report: RunReport, out: Path, *, template: str | Path | Circu
 
             made = write_charts(report, Path(chart_dir) if chart_dir else Path(tmp))
         ctx = _Context(report, tpl, issued, add_working_days(issued, tpl.feedback_working_days),
-                       period or period_text(report.as_of, tpl.period), made)
+                       period or period_text(report.as_of, tpl.period), made, ops,
+                       len(tables) if ops is not None else None)
         _head(doc, ctx)
         _overview(doc, ctx)
         _problems(doc, ctx)

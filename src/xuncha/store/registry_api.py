@@ -75,6 +75,9 @@ class RegistryWrite:
     expect: datetime | None = None
 
 
+STALE = "该条目已被他人修改，请刷新后重试"
+
+
 class RegistryConflict(StoreError):
     """A write refused because the entry is new but exists, or changed since it was read."""
 
@@ -87,6 +90,10 @@ def _target(r: RegistryEntryRow) -> Target:
     return Target(id=r.target_id, kind=r.kind, name=r.name, url=r.url, owner=r.owner, region=r.region,
                   category=r.category, status=r.status, status_raw=STATUS_LABELS.get(r.status, r.status),
                   flags=frozenset(r.flags or ()), extra=dict(r.extra or {}), source=REGISTRY_SOURCE)
+
+
+def _label(t: Target) -> str:
+    return f"「{t.name}」（{t.id}）" if t.name else f"「{t.id}」"
 
 
 def _entry(r: RegistryEntryRow) -> RegistryEntry:
@@ -152,11 +159,16 @@ class RegistryStoreMixin:
             return [_event(r) for r in s.scalars(q)]
 
     # ----------------------------------------------------------------- writes
-    def registry_apply(self, writes: Sequence[RegistryWrite], *, by: str,
-                       at: datetime | None = None) -> list[RegistryEntry]:
+    def registry_apply(self, writes: Sequence[RegistryWrite], *, by: str, at: datetime | None = None,
+                       allow: Callable[[Target], bool] | None = None) -> list[RegistryEntry]:
         """Write entries and their events in one transaction (all or nothing); returns the
         entries as written. Raises RegistryConflict when a new id exists or an entry changed
-        since it was read (``RegistryWrite.expect``)."""
+        since it was read (``RegistryWrite.expect``).
+
+        ``allow`` (the writer's scope) is checked against the rows as locked by this
+        transaction and against the targets written: an entry outside it is refused without
+        naming it (an id taken outside the scope: "已被使用"; an entry moved out of the scope
+        since it was read: ``STALE``), so a scoped writer learns nothing about other entries."""
         at = at or datetime.now(TZ)
         ids = [w.target.id for w in writes]
         if len(set(ids)) != len(ids):
@@ -171,17 +183,24 @@ class RegistryStoreMixin:
                 for w in writes:
                     t = w.target
                     row = rows.get(t.id)
+                    hidden = row is not None and allow is not None and not allow(_target(row))
                     if w.expect is None:
+                        if hidden:
+                            raise RegistryConflict(f"标识码「{t.id}」已被使用，不能重复开设", t.id)
                         if row is not None:
                             raise RegistryConflict(f"名录中已有标识码「{t.id}」（{row.name}），不能重复开设", t.id)
                         row = RegistryEntryRow(target_id=t.id, created_at=at)
                         s.add(row)
                     elif row is None:
                         raise StoreError(f"名录中不存在标识码为「{t.id}」的网站或账号")
+                    elif hidden:
+                        raise RegistryConflict(STALE, t.id)
                     elif row.updated_at != w.expect:
                         raise RegistryConflict(
-                            f"「{row.name}」（{t.id}）刚被 {row.updated_by or '他人'} 于 "
-                            f"{row.updated_at:%Y-%m-%d %H:%M:%S} 修改，请刷新后重试", t.id)
+                            f"{STALE}（「{row.name}」（{t.id}）刚被 {row.updated_by or '他人'} 于 "
+                            f"{row.updated_at:%Y-%m-%d %H:%M:%S} 修改）", t.id)
+                    if allow is not None and not allow(t):
+                        raise RegistryConflict(f"{_label(t)}不在您可管理的地区范围内，不能写入", t.id)
                     _set_target(row, t)
                     row.opened_on, row.closed_on, row.cancelled_on = w.opened_on, w.closed_on, w.cancelled_on
                     row.updated_at, row.updated_by = at, by

@@ -236,8 +236,10 @@ class WebStoreMixin:
     def audit(self, username: str, action: str, object_type: str = "", object_id: str = "",
               before: Any = None, after: Any = None, ip: str = "") -> None:
         with self._web_session(write=True) as s:
-            s.add(AuditRow(at=datetime.now(TZ), username=username, action=action, object_type=object_type,
-                           object_id=object_id, before=before, after=after, ip=ip[:64]))
+            # bounded to the columns: a login form's username is whatever was typed
+            s.add(AuditRow(at=datetime.now(TZ), username=username[:64], action=action[:32],
+                           object_type=object_type[:32], object_id=object_id, before=before, after=after,
+                           ip=ip[:64]))
 
     def audit_log(self, limit: int = 200, object_type: str | None = None,
                   object_prefix: str | None = None) -> list[AuditEntry]:

@@ -20,6 +20,7 @@ State-changing POSTs need the session's CSRF token (form field ``csrf_token`` or
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from collections.abc import AsyncIterator
@@ -48,7 +49,16 @@ from xuncha.web import inspections as inspection_routes
 from xuncha.web import registers as register_routes
 from xuncha.web import registry_pages as registry_routes
 from xuncha.web import users as user_routes
-from xuncha.web.common import Console, NotLoggedIn, WebError, client_ip, ruleset_named, wants_json
+from xuncha.web.common import (
+    Console,
+    NotLoggedIn,
+    WebError,
+    client_ip,
+    is_web_url,
+    parse_id,
+    ruleset_named,
+    wants_json,
+)
 from xuncha.web.data import (
     REVIEWABLE,
     SEVERITY_LABELS,
@@ -71,6 +81,7 @@ LOGIN_COOKIE = "xuncha_login"
 SESSION_TTL = timedelta(hours=12)
 LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_MAX_FAILURES = 5
+MAX_FORM_BYTES = 1024 * 1024  # forms and JSON bodies (uploads have their own routes and limits)
 
 
 __all__ = ["NotLoggedIn", "WebError", "client_ip", "create_app", "wants_json"]
@@ -97,6 +108,7 @@ def create_app(db_url: str, *, secret: str | None = None, collect_settings: Coll
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals |= {"REVIEW_LABELS": REVIEW_LABELS, "KIND_LABELS": KIND_LABELS,
                               "SEVERITY_LABELS": SEVERITY_LABELS, "ROLE_LABELS": ROLE_LABELS}
+    templates.env.tests["web_url"] = is_web_url  # {% if url is web_url %}<a href=…>: no javascript: links
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -146,12 +158,17 @@ def create_app(db_url: str, *, secret: str | None = None, collect_settings: Coll
         return sess
 
     async def body(request: Request) -> dict[str, Any]:
+        """A form or JSON body of at most MAX_FORM_BYTES (read before anything else, also before
+        the session is known: the cap keeps an anonymous client from filling memory). File
+        uploads have their own routes and limits."""
+        raw = await read_capped(request, MAX_FORM_BYTES)
         if "application/json" in request.headers.get("content-type", ""):
             try:
-                data = await request.json()
+                data = json.loads(raw or b"{}")
             except ValueError:
                 raise WebError(400, "请求内容不是有效的 JSON") from None
             return data if isinstance(data, dict) else {}
+        request._body = raw  # noqa: SLF001 - Starlette's own cache: form() parses these bytes
         form = await request.form()
         return {k: v for k, v in form.items() if isinstance(v, str)}
 
@@ -172,10 +189,9 @@ def create_app(db_url: str, *, secret: str | None = None, collect_settings: Coll
     def run_of(request: Request) -> int:
         raw = request.query_params.get("run")
         if raw:
-            try:
-                rid = int(raw)
-            except ValueError:
-                raise WebError(400, f"运行编号「{raw}」无效") from None
+            rid = parse_id(raw)
+            if rid is None:
+                raise WebError(400, f"运行编号「{raw}」无效")
             store.get_run(rid)
             return rid
         rid = store.latest_run_id("done")
@@ -364,10 +380,10 @@ def create_app(db_url: str, *, secret: str | None = None, collect_settings: Coll
         sess = session_of(request)
         check_csrf(request, sess, data)
         user = sess.user
-        try:
-            run_id = int(data.get("run") or request.query_params.get("run") or 0) or run_of(request)
-        except ValueError:
-            raise WebError(400, "运行编号无效") from None
+        raw_run = data.get("run") or request.query_params.get("run")
+        run_id = parse_id(raw_run) if raw_run else run_of(request)
+        if run_id is None:
+            raise WebError(400, "运行编号无效")
         store.get_run(run_id)
         rs = ruleset_of(request, run_id)
         view = scoped_target(request, sess, target_id, run_id, rs)  # out of scope: 404 first
@@ -439,6 +455,21 @@ def create_app(db_url: str, *, secret: str | None = None, collect_settings: Coll
         return {"status": "ok"}
 
     return app
+
+
+async def read_capped(request: Request, limit: int) -> bytes:
+    """The request body, or 413 as soon as it is larger than ``limit`` (announced or streamed)."""
+    announced = request.headers.get("content-length", "")
+    if announced.isascii() and announced.isdecimal() and int(announced) > limit:
+        raise WebError(413, f"请求内容过大（超过 {limit // 1024} KB）")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise WebError(413, f"请求内容过大（超过 {limit // 1024} KB）")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def default_data_dir(db_url: str) -> Path:

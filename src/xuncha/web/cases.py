@@ -38,7 +38,7 @@ from xuncha.settings import TZ, Settings
 from xuncha.store import Store
 from xuncha.store.web_api import WebSession, WebUser
 from xuncha.web import auth
-from xuncha.web.common import Console, WebError, client_ip, wants_json
+from xuncha.web.common import Console, WebError, client_ip, parse_id, text, wants_json
 from xuncha.web.data import SEVERITY_LABELS
 from xuncha.workflow import rectify
 from xuncha.workflow.types import (
@@ -217,10 +217,11 @@ def add_routes(app: FastAPI, console: Console, *, settings: Settings, recheck_ti
     def scoped_case(sess: WebSession, raw_id: str) -> Case:
         """The case, or 404 alike for a missing one and one outside the user's scope."""
         missing = WebError(404, f"未找到整改事项 {raw_id}（或无权查看）")
-        if not raw_id.isdigit() or len(raw_id) > 12:
+        case_id = parse_id(raw_id)
+        if case_id is None:
             raise missing
         try:
-            c = store.get_case(int(raw_id))
+            c = store.get_case(case_id)
         except WorkflowError:
             raise missing from None
         if not auth.Scope.of(sess.user).allows(case_target(c)):
@@ -293,12 +294,10 @@ def add_routes(app: FastAPI, console: Console, *, settings: Settings, recheck_ti
                     before={"state": before.state, "deadline": before.deadline.isoformat()}, after=after,
                     ip=client_ip(request))
 
-    def text(data: dict[str, Any], name: str) -> str:
-        v = data.get(name)
-        return v.strip() if isinstance(v, str) else ""
-
     def simple(request: Request, case_id: str, action: Action, data: dict[str, Any]) -> Response:
         sess, c = prepare(request, case_id, action, data)
+        if action.name == "decide" and c.id in running:
+            raise WebError(409, f"整改事项 #{c.id} 正在自动复查，请等复查结束后再登记人工复查结论")
         by = sess.user.username
         note = text(data, "note")
         if action.name == "notify":
@@ -386,7 +385,7 @@ def add_routes(app: FastAPI, console: Console, *, settings: Settings, recheck_ti
         back = c.state if c.state != RECHECKING else SUBMITTED
         return store.transition_case(c.id, back, by=by, at=datetime.now(TZ),
                                      note=f"自动复查超时（超过 {int(recheck_timeout_s)} 秒），未能完成",
-                                     data={"error": "timeout"})
+                                     data={"error": "timeout"}, from_states={RECHECKING})
 
     @app.post("/cases/{case_id}/{name}")
     async def case_action(request: Request, case_id: str, name: str) -> Response:

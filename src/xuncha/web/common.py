@@ -82,3 +82,45 @@ def ruleset_named(name: str) -> RuleSet:
         return load_ruleset(name)
     except ConfigError as exc:
         raise WebError(500, str(exc)) from exc
+
+
+def is_web_url(value: object) -> bool:
+    """Whether ``value`` is an http(s) URL with a host: the only kind the pages render as a link
+    (a stored ``javascript:`` or ``data:`` URL stays text)."""
+    if not isinstance(value, str) or len(value) > 4096:
+        return False
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def parse_id(raw: object, max_digits: int = 12) -> int | None:
+    """A row id from a path, query or body value: ASCII digits only (``"²".isdigit()`` is true),
+    at most ``max_digits`` of them (larger numbers overflow the database); None otherwise."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        return None
+    raw = raw.strip()
+    if not raw or not raw.isascii() or not raw.isdecimal() or len(raw) > max_digits:
+        return None
+    return int(raw)
+
+
+def text(data: dict[str, Any], name: str) -> str:
+    """A text field of a form or JSON body, stripped ("" when absent or null). A JSON number is
+    taken as its digits; a list, object or boolean is a 400 naming the field, never a silent ""."""
+    v = data.get(name)
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return str(v)
+    raise WebError(400, f"字段「{name}」应为文本")

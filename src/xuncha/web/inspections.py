@@ -7,7 +7,9 @@ Routes::
     POST /inspections                  start one (supervisors): as_of (监测时点, empty = now),
                                        ruleset, max_pages (每站最多页数), region (optional prefix)
     GET  /inspections/{run_id}         progress (state, done/total, targets being collected,
-                                       elapsed), and once done a summary with links
+                                       elapsed), and once done a summary with links; for a
+                                       region supervisor done/total/percent count the targets
+                                       of their region only (``scoped``), like ``counts``
     POST /inspections/{run_id}/cancel  cancel a running inspection (supervisors)
     GET  /runs/{run_id}/circular.docx  the circular (通报) of a finished run, ?ruleset=
     GET  /runs/{run_id}/annex.xlsx     its annexes (附件) as a workbook, ?ruleset=
@@ -20,7 +22,10 @@ console's inspection settings with the form's rule set and page limit; its outpu
 
 The downloads are written from the store on every request, so they reflect the latest reviews,
 and only over the targets the user may see (``scoped_report``): a region supervisor gets the
-circular of their region. Unit users get 403; a run that did not finish answers 409.
+circular of their region. Each request builds its own file in a private temporary folder and
+sends its bytes (nothing shared between concurrent downloads, nothing left behind). Unit users
+get 403; a run that did not finish answers 409. A run id that is not 1 to 12 ASCII digits
+answers 404 like a missing run.
 Auditors see and download everything but start and cancel nothing.
 """
 
@@ -28,9 +33,9 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import secrets
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -41,7 +46,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from xuncha.model import Target
 from xuncha.scoring.aggregate import RunReport
@@ -63,7 +68,6 @@ EMPTY_REGISTRY = "名录中没有可检查的对象，请先在「名录」页�
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _REPORT_LOCK = threading.Lock()  # charts use pyplot, which is not thread-safe
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 @dataclass(frozen=True)
@@ -178,8 +182,8 @@ def add_routes(app: FastAPI, console: Console) -> None:
         return sess
 
     def run_of(raw: str) -> RunInfo:
-        missing = WebError(404, f"检查运行「{raw}」不存在")
-        if not raw.isdigit() or len(raw) > 12:
+        missing = WebError(404, f"检查运行「{raw[:40]}」不存在")
+        if not (raw.isascii() and raw.isdecimal() and len(raw) <= 12):  # "²".isdigit(); 23 digits overflow SQL
             raise missing
         try:
             return store.get_run(int(raw))
@@ -232,25 +236,38 @@ def add_routes(app: FastAPI, console: Console) -> None:
             d["counts"] = dict(run.counts)
             d["scoped"] = False
         if job is not None and job.active:
-            d["progress"] = {"done": job.done, "total": job.total}
+            done, total = done_total(run, job, jobs.state_of(run), scope)
+            d["progress"] = {"done": done, "total": total}
         return d
+
+    def done_total(run: RunInfo, job: Job | None, state: str, scope: auth.Scope) -> tuple[int, int]:
+        """Targets done and in all: of the whole run, or for a region supervisor of the run's
+        targets in their region (as ``counts``), never a mix of the two."""
+        if scope.region:
+            if job is not None:
+                mine = {t.id for t in job.targets if scope.allows(t)}
+                return len(mine & job.done_ids), len(mine)
+            done = sum(1 for t in store.targets(run.id) if scope.allows(t))  # the targets saved
+            return done, done  # the store keeps no list of what a finished run was to cover
+        if job is not None:
+            return job.done, job.total
+        if state == DONE:
+            total = int(run.counts.get("targets") or 0)
+            return total, total
+        # cancelled, failed or interrupted without a job here: what the store kept
+        done = len(store.targets(run.id))
+        return done, int(run.counts.get("targets") or 0) or done
 
     def progress_json(run: RunInfo, job: Job | None, scope: auth.Scope, now: datetime) -> dict[str, Any]:
         state = jobs.state_of(run)
-        if job is not None:
-            done, total = job.done, job.total
-        elif state == DONE:
-            total = int(run.counts.get("targets") or 0)
-            done = total
-        else:  # cancelled, failed or interrupted without a job here: what the store kept
-            done = len(store.targets(run.id))
-            total = int(run.counts.get("targets") or 0) or done
+        done, total = done_total(run, job, state, scope)
         current = [] if job is None else [
             {"target": target_json(p.target), "pages_done": p.pages_done, "pages_total": p.pages_total}
             for p in job.in_progress() if scope.allows(p.target)]
         elapsed = elapsed_of(run, job, now)
         return {"state": state, "state_label": STATE_LABELS[state], "active": state in ACTIVE,
                 "done": done, "total": total, "percent": round(100 * done / total, 1) if total else 0.0,
+                "scoped": bool(scope.region),
                 "current": current, "elapsed_s": round(elapsed, 1), "elapsed_text": elapsed_text(elapsed),
                 "error": job.error if job else ""}
 
@@ -425,39 +442,41 @@ def add_routes(app: FastAPI, console: Console) -> None:
         if not rep.verdicts:
             raise WebError(404, f"检查运行 #{run.id} 中没有您可以查看的检查对象")
         region = "/".join(scope.region)
-        path, filename, fallback = _write(run.id, rs, rep, region, kind)
+        from xuncha.report.ops import load_ops_summary
+
+        ops = load_ops_summary(store, run.id, allow=scope.allows)  # the quarter's registers, same scope
+        content, filename, fallback = _write(run.id, rep, region, kind, ops)
         store.audit(user.username, f"download_{kind}", "run", str(run.id),
                     after={"ruleset": rs.id, "region": region, "targets": len(rep.verdicts)}, ip=client_ip(request))
-        return FileResponse(path, media_type=DOCX if kind == "circular" else XLSX,
-                            headers={"Content-Disposition": content_disposition(filename, fallback),
-                                     "Cache-Control": "no-store"})
+        return Response(content, media_type=DOCX if kind == "circular" else XLSX,
+                        headers={"Content-Disposition": content_disposition(filename, fallback),
+                                 "Cache-Control": "no-store"})
 
-    def _write(run_id: int, rs: RuleSet, rep: RunReport, region: str, kind: str) -> tuple[Path, str, str]:
+    def _write(run_id: int, rep: RunReport, region: str, kind: str, ops: Any) -> tuple[bytes, str, str]:
+        """The file's bytes, built in a folder of this request's own (removed at once), and
+        its download names."""
         from xuncha.report.circular import period_text
 
-        folder = runs_dir / str(run_id)
-        folder.mkdir(parents=True, exist_ok=True)
-        key = _UNSAFE.sub("_", region.replace("/", "-")) or "全部"
         suffix = "docx" if kind == "circular" else "xlsx"
-        path = folder / f"{'通报' if kind == 'circular' else '附件'}-{key}-{rs.id}.{suffix}"
-        tmp = path.with_name(f".{secrets.token_hex(6)}-{path.name}")
-        with _REPORT_LOCK:
-            try:
+        with tempfile.TemporaryDirectory(prefix="xuncha-report-") as tmp:
+            path = Path(tmp) / f"report.{suffix}"
+            with _REPORT_LOCK:
                 if kind == "circular":
                     from xuncha.report.circular import write_circular
 
-                    write_circular(rep, tmp)
+                    write_circular(rep, path, ops=ops)
                 else:
-                    from xuncha.report.annex import write_annex_xlsx
+                    from xuncha.report.annex import annex_tables, write_annex_xlsx
+                    from xuncha.report.ops import add_ops_sheet
 
-                    write_annex_xlsx(rep, tmp)
-                os.replace(tmp, path)
-            finally:
-                tmp.unlink(missing_ok=True)
+                    write_annex_xlsx(rep, path)
+                    if not ops.empty:
+                        add_ops_sheet(path, ops, len(annex_tables(rep)) + 1)
+            content = path.read_bytes()
         where = f"（{region.replace('/', '')}）" if region else ""
         title = "检查情况通报" if kind == "circular" else "检查情况通报附件"
         filename = f"{period_text(rep.as_of, '{year}年第{quarter}季度')}{title}{where}-运行{run_id}.{suffix}"
-        return path, filename, f"run-{run_id}-{kind}.{suffix}"
+        return content, filename, f"run-{run_id}-{kind}.{suffix}"
 
     def route(kind: str) -> Callable[[Request, str], Response]:
         def handler(request: Request, run_id: str) -> Response:

@@ -65,6 +65,7 @@ class Job:
     run_id: int | None = None
     total: int = 0
     done: int = 0
+    done_ids: set[str] = field(default_factory=set)  # the targets finished (for a region's progress)
     current: dict[str, SiteProgress] = field(default_factory=dict)
     state: str = QUEUED
     error: str = ""
@@ -94,6 +95,7 @@ class Job:
     def site_done(self, target: Target, result: TargetResult) -> None:
         self.current.pop(target.id, None)
         self.done += 1
+        self.done_ids.add(target.id)
 
     # ---------------------------------------------------------------- views
     @property
@@ -143,7 +145,8 @@ class Jobs:
                     params: dict[str, Any] | None = None, targets: list[Target] | None = None,
                     timeout_s: float = START_TIMEOUT_S) -> Job:
         """Start ``make(job)`` as a task of the running loop and wait until its run exists (or
-        it failed before that: then ``job.run_id`` is None and ``job.error`` says why).
+        it failed before that: then ``job.run_id`` is None and ``job.error`` says why; so too
+        when ``make`` itself raises, and the console stays free).
         Raises :class:`JobBusy` while another job of this console is active."""
         if self._lock is None:
             self._lock = asyncio.Lock()
@@ -153,9 +156,19 @@ class Jobs:
                 raise JobBusy(busy)
             job = Job(started_by=started_by, started_at=datetime.now(TZ).replace(microsecond=0),
                       params=dict(params or {}), targets=list(targets or []))
-            self._active = job
-            job.task = asyncio.get_running_loop().create_task(self._run(job, make(job)),
-                                                              name=f"xuncha-inspection-{started_by}")
+            coro: Coroutine[Any, Any, Any] | None = None
+            try:
+                coro = make(job)
+                job.task = asyncio.get_running_loop().create_task(self._run(job, coro),
+                                                                  name=f"xuncha-inspection-{started_by}")
+            except Exception as exc:  # nothing runs: the console must not stay busy
+                log.exception("inspection started by %s could not start", started_by)
+                if coro is not None:
+                    coro.close()
+                job.state, job.finished_at = FAILED, datetime.now(TZ)
+                job.error = str(exc) if isinstance(exc, XunchaError) else f"{type(exc).__name__}: {exc}"
+                return job
+            self._active = job  # only once its task exists (it clears this when it ends)
             try:
                 await asyncio.wait_for(job.run_known.wait(), timeout_s)
             except TimeoutError:

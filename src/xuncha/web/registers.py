@@ -59,13 +59,14 @@ from xuncha.store import Store, StoreError
 from xuncha.store.web_api import WebSession, WebUser
 from xuncha.web import auth
 from xuncha.web.cases import period, today
-from xuncha.web.common import Console, WebError, client_ip, wants_json
+from xuncha.web.common import Console, WebError, client_ip, is_web_url, parse_id, text, wants_json
 from xuncha.workflow.calendar import DEFAULT_CALENDAR
 from xuncha.workflow.registers import (
     ACCEPT_WORKING_DAYS,
     CONSULT_CLASSES,
     CONSULT_FAST_DAYS,
     CONSULT_SLOW_DAYS,
+    EARLIEST,
     REPLY_WORKING_DAYS,
     TargetConsult,
     UnitRepost,
@@ -251,11 +252,6 @@ def scoped_tasks(tasks: Iterable[dict[str, Any]], allowed: set[str]) -> list[dic
 
 
 # --------------------------------------------------------------------------- form input
-def text(data: dict[str, Any], name: str) -> str:
-    v = data.get(name)
-    return v.strip() if isinstance(v, str) else ""
-
-
 def time_field(data: dict[str, Any], name: str, label: str) -> datetime | None:
     raw = text(data, name)
     try:
@@ -265,17 +261,21 @@ def time_field(data: dict[str, Any], name: str, label: str) -> datetime | None:
 
 
 def not_future(at: datetime | None, label: str) -> None:
+    """A time entered by hand: not in the future, and not before 2000 (a typing error)."""
     if at is not None and at > datetime.now(TZ) + timedelta(minutes=5):
         raise WebError(400, f"{label} {fmt(at)} 晚于当前时间")
+    if at is not None and at < EARLIEST:
+        raise WebError(400, f"{label} {fmt(at)} 早于 {EARLIEST.year} 年，请检查")
 
 
 def int_param(request: Request, name: str, default: int, low: int = 0, high: int = 60) -> int:
     raw = request.query_params.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    value = parse_id(raw, 3)
+    if value is None or not low <= value <= high:
         raise WebError(400, f"参数 {name}「{raw}」无效，应为 {low} 至 {high} 的整数")
-    return int(raw)
+    return value
 
 
 def size_text(n: int) -> str:
@@ -295,7 +295,7 @@ async def read_upload(request: Request) -> FormData:
     limit = UPLOAD_LIMIT
     room = limit + 256 * 1024
     announced = request.headers.get("content-length", "")
-    if announced.isdigit() and int(announced) > room:
+    if announced.isascii() and announced.isdecimal() and int(announced) > room:
         raise WebError(413, f"上传文件过大（不能超过 {size_text(limit)}）")
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise WebError(400, "请以表单上传文件（multipart/form-data）")
@@ -374,9 +374,10 @@ def add_routes(app: FastAPI, console: Console) -> None:
         return sess
 
     def row_id(raw: str, what: str) -> int:
-        if not raw.isdigit() or len(raw) > 12:
+        value = parse_id(raw)
+        if value is None:
             raise WebError(404, f"未找到{what} {raw}（或无权查看）")
-        return int(raw)
+        return value
 
     def scoped_message(sess: WebSession, raw: str, known: dict[str, Target]) -> ZhaocuoMessage:
         mid = row_id(raw, "找错留言")
@@ -399,13 +400,14 @@ def add_routes(app: FastAPI, console: Console) -> None:
     def latest_run(request: Request) -> int | None:
         raw = request.query_params.get("run", "").strip()
         if raw:
-            if not raw.isdigit() or len(raw) > 12:
+            rid = parse_id(raw)
+            if rid is None:
                 raise WebError(400, f"运行编号「{raw}」无效")
             try:
-                store.get_run(int(raw))
+                store.get_run(rid)
             except StoreError:
                 raise WebError(404, f"巡查批次 #{raw} 不存在") from None
-            return int(raw)
+            return rid
         return store.latest_run_id("done")
 
     def repost_view(user: WebUser, run_id: int | None,
@@ -561,8 +563,10 @@ def add_routes(app: FastAPI, console: Console) -> None:
         if not auth.Scope.of(sess.user).allows(zhaocuo_target(m, known)):
             raise WebError(403, "该网站不在您的管辖范围内（请填写名录中的网站标识码）")
         old = next((x for x in store.zhaocuo_messages() if x.msg_no == msg_no), None)
-        if old is not None:
-            raise WebError(409, f"留言编号「{msg_no}」已存在，请在该留言的页面登记受理和办结情况")
+        if old is not None:  # outside the user's scope: say no more than that the number is taken
+            if auth.Scope.of(sess.user).allows(zhaocuo_target(old, known)):
+                raise WebError(409, f"留言编号「{msg_no}」已存在，请在该留言的页面登记受理和办结情况")
+            raise WebError(409, f"留言编号「{msg_no}」已被使用，请核对编号")
         try:
             add_zhaocuo(store, m)
         except WorkflowError as exc:
@@ -676,10 +680,13 @@ def add_routes(app: FastAPI, console: Console) -> None:
         if sent_at is None:
             raise WebError(400, "请填写咨询提交时间")
         not_future(sent_at, "提交时间")
+        channel = text(data, "channel_url") or text(data, "channel")
+        if channel and not is_web_url(channel):
+            raise WebError(400, f"咨询渠道网址「{channel[:80]}」无效：应以 http:// 或 https:// 开头")
         known = known_targets(store)
         t = known.get(target_id)
         c = Consultation(target_id=target_id, question=question, sent_at=sent_at,
-                         channel_url=text(data, "channel_url") or text(data, "channel"),
+                         channel_url=channel,
                          target_name=t.name if t else text(data, "target_name"),
                          owner=t.owner if t else text(data, "owner"), by=sess.user.username)
         if not auth.Scope.of(sess.user).allows(consult_target(c, known)):

@@ -11,8 +11,17 @@ Routes::
                                     the entries in the user's scope
     GET  /registry/new, POST        开设 one target (supervisors, inside their region)
     GET  /registry/{id}             one entry: fields, lifecycle dates, event trail, forms
-    POST /registry/{id}/edit        变更 fields (supervisors in scope)
-    POST /registry/{id}/lifecycle   ``action`` (开设/临时关停/恢复运行/关停/注销), ``on``, ``note``
+    POST /registry/{id}/edit        变更 fields (supervisors in scope), ``version``
+    POST /registry/{id}/lifecycle   ``action`` (开设/临时关停/恢复运行/关停/注销), ``on``, ``note``,
+                                    ``version``
+
+Both changes carry the entry's version (``updated_at`` in ISO, the hidden field ``version`` of
+the forms, ``version`` in the entry JSON): a form without it answers 400, one whose version is
+no longer the entry's 409 ("该条目已被他人修改，请刷新后重试"), so two supervisors saving stale
+forms never overwrite each other. JSON callers may leave it out (then the version the request
+itself read is used). The scope is checked again inside the write: an entry moved out of a
+region supervisor's region meanwhile is refused too, and 开设 of an id taken outside the scope
+answers 409 without naming that entry.
 
 Who sees what is ``auth.Scope``: unit users their own unit's entries, auditors and supervisors
 without a region everything, region supervisors their region. An entry outside the scope
@@ -27,6 +36,7 @@ import re
 import secrets
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -87,7 +97,7 @@ def entry_json(e: RegistryEntry) -> dict[str, Any]:
     return entry_fields(e) | {
         "kind_label": KIND_LABELS.get(t.kind, t.kind), "status_label": STATUS_LABELS.get(t.status, t.status),
         "no_service_function": "no_service_function" in t.flags, "updated_at": _iso(e.updated_at),
-        "updated_by": e.updated_by,
+        "updated_by": e.updated_by, "version": _iso(e.updated_at),
     }
 
 
@@ -179,6 +189,26 @@ def add_routes(app: FastAPI, console: Console) -> None:
 
     def region_of(user: WebUser) -> str:
         return "/".join(auth.region_parts(user.region))
+
+    def version_of(request: Request, data: dict[str, Any]) -> datetime | None:
+        """The entry version the change was made on (``version``, alias ``expect``): required
+        from forms; None for a JSON body without it (the caller then writes against the entry
+        as this request read it)."""
+        raw = text(data, "version") or text(data, "expect")
+        if not raw:
+            if "application/json" in request.headers.get("content-type", ""):
+                return None
+            raise WebError(400, "表单缺少版本信息（version），请刷新页面后重试")
+        try:
+            v = datetime.fromisoformat(raw)
+        except ValueError:
+            raise WebError(400, f"版本信息「{raw[:40]}」无效，请刷新页面后重试") from None
+        return v if v.tzinfo is not None else v.replace(tzinfo=TZ)
+
+    def scope_check(user: WebUser) -> Callable[[Target], bool] | None:
+        """The user's scope for the store's write (None: everything)."""
+        scope = auth.Scope.of(user)
+        return scope.allows if scope.region or scope.owner is not None else None
 
     # ----------------------------------------------------------------- list
     def filtered(request: Request, sess: WebSession) -> tuple[dict[str, str], list[RegistryEntry], list[RegistryEntry],
@@ -364,8 +394,8 @@ def add_routes(app: FastAPI, console: Console) -> None:
         if not auth.Scope.of(user).allows(t):
             msg = f"只能在您管辖的地区（{region_of(user)}）内开设：请把地区填写为 {region_of(user)} 或其下级"
             return new_form(request, sess, values, msg, 403)
-        try:
-            e = add_target(store, t, by=user.username, on=on, note=note)
+        try:  # an id taken outside the user's scope is refused without naming that entry
+            e = add_target(store, t, by=user.username, on=on, note=note, allow=scope_check(user))
         except (RegistryError, RegistryConflict) as exc:
             err = refused(exc)
             return new_form(request, sess, values, err.message, err.status)
@@ -426,8 +456,10 @@ def add_routes(app: FastAPI, console: Console) -> None:
         scope = auth.Scope.of(user)
         if not scope.allows(new):
             raise WebError(403, f"不能把对象移出您管辖的地区（{region_of(user)}）")
+        version = version_of(request, data)
         try:
-            after = edit_target(store, e.target.id, changes, by=user.username, on=on, note=text(data, "note"))
+            after = edit_target(store, e.target.id, changes, by=user.username, on=on, note=text(data, "note"),
+                                expect=version or e.updated_at, allow=scope_check(user))
         except (RegistryError, RegistryConflict) as exc:
             raise refused(exc) from None
         store.audit(user.username, "registry_change", "registry", e.target.id, before=entry_fields(e),
@@ -446,8 +478,10 @@ def add_routes(app: FastAPI, console: Console) -> None:
             raise WebError(400, "「变更」请使用变更表单修改具体字段")
         on = day_of(data, f"{LIFECYCLE_ACTIONS[action]}日期")
         note = text(data, "note")
+        version = version_of(request, data)
         try:
-            after = change_lifecycle(store, e.target.id, action, by=user.username, on=on, note=note)
+            after = change_lifecycle(store, e.target.id, action, by=user.username, on=on, note=note,
+                                     expect=version or e.updated_at, allow=scope_check(user))
         except (RegistryError, RegistryConflict) as exc:
             raise refused(exc) from None
         store.audit(user.username, f"registry_{action}", "registry", e.target.id, before=entry_fields(e),

@@ -33,7 +33,7 @@ from xuncha.store import StoreError
 from xuncha.store.models_web import WEB_ROLES
 from xuncha.store.web_api import ROLE_LABELS, WebSession, WebUser
 from xuncha.web import auth
-from xuncha.web.common import Console, WebError, client_ip, wants_json
+from xuncha.web.common import Console, WebError, client_ip, text, wants_json
 
 SESSION_COOKIE = "xuncha_session"  # as web.app: the current session survives one's own password change
 MIN_PASSWORD = 8
@@ -58,11 +58,6 @@ def user_json(u: WebUser) -> dict[str, Any]:
 def profile(u: WebUser) -> dict[str, Any]:
     """What the audit log keeps of an account (never the password hash)."""
     return {"role": u.role, "region": u.region, "owner": u.owner, "display_name": u.display_name}
-
-
-def text(data: dict[str, Any], name: str) -> str:
-    v = data.get(name)
-    return v.strip() if isinstance(v, str) else ""
 
 
 def check_password(data: dict[str, Any], name: str = "password", confirm: str = "password2") -> str:

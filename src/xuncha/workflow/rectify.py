@@ -161,13 +161,13 @@ def finish_recheck(store: Store, case_id: int, *, passed: bool, by: str, note: s
     now = at or _now()
     if passed:
         return store.transition_case(case_id, CLOSED, by=by, at=now, note=note or "复查通过，已整改",
-                                     data=data, changes={"closed_at": now})
+                                     data=data, changes={"closed_at": now}, from_states={RECHECKING})
     case = store.get_case(case_id)
     day = today or now.astimezone(TZ).date()
     deadline = (calendar or DEFAULT_CALENDAR).add_working_days(day, case.working_days)
     return store.transition_case(
         case_id, REOPENED, by=by, at=now, note=note or f"复查未通过，重新整改，截止 {deadline}", data=data,
-        changes={"deadline": deadline, "reopen_count": case.reopen_count + 1},
+        changes={"deadline": deadline, "reopen_count": case.reopen_count + 1}, from_states={RECHECKING},
     )
 
 
@@ -311,7 +311,7 @@ async def recheck_async(
     except Exception as exc:  # noqa: BLE001 - any collection failure: back to the previous state
         back = before if before != RECHECKING else SUBMITTED
         await asyncio.to_thread(store.transition_case, case_id, back, by=by, at=_now(),
-                                note=f"自动复查失败：{exc}", data={"error": str(exc)})
+                                note=f"自动复查失败：{exc}", data={"error": str(exc)}, from_states={RECHECKING})
         raise WorkflowError(f"整改事项 #{case_id} 自动复查失败：{exc}") from exc
     outcome, present = decide(case, found)
     data = {"as_of": when.isoformat(), "pages": pages, "findings": [finding_json(f) for f in found],
@@ -320,7 +320,7 @@ async def recheck_async(
         back = before if before != RECHECKING else SUBMITTED
         reason = "；".join(dict.fromkeys(f.evidence for f in found if f.severity == "inconclusive")) or health
         new = await asyncio.to_thread(store.transition_case, case_id, back, by=by, at=_now(),
-                                      note=f"自动复查无法判断：{reason}", data=data)
+                                      note=f"自动复查无法判断：{reason}", data=data, from_states={RECHECKING})
         return RecheckResult(case_id, outcome, new.state, found, [], new.deadline, pages, reason)
     if outcome == "closed":
         note = f"自动复查（{when:%Y-%m-%d %H:%M}，{pages} 个页面）：问题已不存在，整改完成"

@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +80,10 @@ def read_table(path: Path) -> list[list[Any]]:
             text = raw.decode("gb18030")
         return [list(r) for r in csv.reader(io.StringIO(text))]
     raise ConfigError(f"{path}：不支持的文件格式「{suffix or '无扩展名'}」，请使用 .xlsx、.xls 或 .csv")
+
+
+# Times before this are typing errors (and would make working-day counts crawl); after now +1 day too.
+EARLIEST = datetime(2000, 1, 1, tzinfo=TZ)
 
 
 def parse_time(value: object) -> datetime | None:
@@ -156,12 +160,18 @@ def load_zhaocuo_export(path: str | Path, *, skip_bad_rows: bool = False) -> Imp
         elif msg_no in seen:
             problems.append(f"留言编号 {msg_no} 与第{seen[msg_no]}行重复")
         times: dict[str, datetime | None] = {}
+        latest = datetime.now(TZ) + timedelta(days=1)
         for fld in ("received_at", "handed_over_at", "accepted_at", "replied_at"):
             try:
                 times[fld] = parse_time(cell(fld))
             except ValueError:
                 col = header[cols[fld]]
                 problems.append(f"「{col}」的值「{cell(fld)}」不是日期时间（应如 2025-03-20 09:30）")
+                continue
+            t = times[fld]
+            if t is not None and not EARLIEST <= t <= latest:
+                times[fld] = None
+                problems.append(f"「{header[cols[fld]]}」的值「{cell(fld)}」不在 {EARLIEST.year} 年至今的范围内")
         if not problems and not (times["received_at"] or times["handed_over_at"]):
             problems.append("留言时间和转办时间都为空，无法计算办理时限")
         start = times.get("handed_over_at") or times.get("received_at")
