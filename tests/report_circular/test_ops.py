@@ -24,11 +24,12 @@ from typer.testing import CliRunner
 
 from xuncha.model import Finding, Target, TargetResult
 from xuncha.report.circular import load_template, ops_paragraphs, write_circular
-from xuncha.report.ops import OpsSummary, load_ops_summary, quarter_of
+from xuncha.report.ops import OpsSummary, load_ops_summary
 from xuncha.settings import TZ
 from xuncha.store import Store
 from xuncha.workflow import rectify as rc
 from xuncha.workflow import registers as rg
+from xuncha.workflow.calendar import quarter_of
 from xuncha.workflow.types import Consultation, ZhaocuoMessage
 
 AS_OF = datetime(2025, 3, 20, 23, 59, 59, tzinfo=TZ)

@@ -10,8 +10,8 @@ from datetime import date
 
 import pytest
 
-from xuncha.web.cases import quarter_of
 from xuncha.workflow import rectify as rc
+from xuncha.workflow.calendar import quarter_of
 
 JSON = {"accept": "application/json"}
 OWNER_A, OWNER_B = "甲县人民政府办公室", "乙市人民政府办公室"

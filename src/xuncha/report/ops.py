@@ -20,82 +20,39 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from xuncha.model import Target
 from xuncha.report.annex import AnnexTable, code_title, date_cn, short_title, target_order, unit_name
 from xuncha.settings import TZ
+from xuncha.workflow.calendar import quarter_of
 from xuncha.workflow.rectify import OwnerRate, on_time_rates, overdue_cases, target_from_json
 from xuncha.workflow.registers import (
+    ScopedRows,
     TargetConsult,
     UnitRepost,
     UnitZhaocuo,
     consult_stats,
+    consult_target,
+    known_targets,
     repost_completion,
     zhaocuo_stats,
 )
-from xuncha.workflow.types import Case, Consultation, ZhaocuoMessage
+from xuncha.workflow.types import Case
 
 if TYPE_CHECKING:
     from xuncha.store import Store
 
 Allow = Callable[[Target], bool]
-KNOWN_RUNS = 20  # as web/registers.py: targets are looked up in this many newest runs
 
 
 # --------------------------------------------------------------------------- period and matching
-def quarter_of(day: date) -> tuple[date, date]:
-    """First and last day of the quarter of ``day`` (as ``web.cases.quarter_of``)."""
-    first = date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-    nxt = date(first.year + (first.month == 10), (first.month + 2) % 12 + 1, 1)
-    return first, nxt - timedelta(days=1)
-
-
-def known_targets(store: Store, run_id: int | None = None) -> dict[str, Target]:
-    """Targets by id: the registry (名录) first, then the run's own targets, then those of the
-    newest stored runs for ids not seen yet (the console's matching, plus the run)."""
-    out: dict[str, Target] = {t.id: t for t in store.registry_targets()}
-    ids = [run_id] if run_id is not None else []
-    ids += [r.id for r in store.runs(limit=KNOWN_RUNS) if r.id != run_id]
-    for rid in ids:
-        for t in store.targets(rid):
-            out.setdefault(t.id, t)
-    return out
-
-
-def zhaocuo_target(m: ZhaocuoMessage, known: dict[str, Target]) -> Target:
-    t = known.get(m.site_code) if m.site_code else None
-    return t or Target(m.site_code or m.msg_no, "website", m.site_name, "", owner=m.unit)
-
-
-def consult_target(c: Consultation, known: dict[str, Target]) -> Target:
-    return known.get(c.target_id) or Target(c.target_id, "website", c.target_name, c.channel_url, owner=c.owner)
-
-
 def case_target(c: Case) -> Target:
     if c.target:
         return target_from_json(c.target)
     return Target(c.target_id, c.target_kind, c.target_name, c.url, owner=c.owner)
-
-
-@dataclass
-class _Rows:
-    """The store as ``zhaocuo_stats`` / ``consult_stats`` read it, cut to the scope's rows."""
-
-    messages: list[ZhaocuoMessage]
-    consults: list[Consultation]
-
-    def zhaocuo_messages(self) -> list[ZhaocuoMessage]:
-        return self.messages
-
-    def consultations(self) -> list[Consultation]:
-        return self.consults
-
-    @property
-    def store(self) -> Store:
-        return cast("Store", self)
 
 
 # --------------------------------------------------------------------------- the summary
@@ -200,7 +157,7 @@ def case_name(c: Case) -> str:
     return unit_name(case_target(c)) if c.target else (c.target_name or c.target_id)
 
 
-def _zhaocuo(rows: _Rows, start: date, end: date, today: date) -> ZhaocuoPart | None:
+def _zhaocuo(rows: ScopedRows, start: date, end: date, today: date) -> ZhaocuoPart | None:
     units = zhaocuo_stats(rows.store, start, end, today=today)
     if not units:
         return None
@@ -210,7 +167,7 @@ def _zhaocuo(rows: _Rows, start: date, end: date, today: date) -> ZhaocuoPart | 
                        overdue=sum(u.overdue for u in units), units=units, late_units=late)
 
 
-def _consult(rows: _Rows, known: dict[str, Target], start: date, end: date, today: date) -> ConsultPart | None:
+def _consult(rows: ScopedRows, known: dict[str, Target], start: date, end: date, today: date) -> ConsultPart | None:
     stats = consult_stats(rows.store, start, end, today=today)
     if not stats:
         return None
@@ -274,11 +231,7 @@ def load_ops_summary(store: Store, run_id: int, *, allow: Allow | None = None,
     today = run_as_of(store, run_id).astimezone(TZ).date()
     start, end = period or (quarter_of(today)[0], today)
     known = known_targets(store, run_id)
-    messages, consults = store.zhaocuo_messages(), store.consultations()
-    if allow is not None:
-        messages = [m for m in messages if allow(zhaocuo_target(m, known))]
-        consults = [c for c in consults if allow(consult_target(c, known))]
-    rows = _Rows(messages, consults)
+    rows = ScopedRows.of(store, known, allow)
     return OpsSummary(
         run_id=run_id, start=start, end=end, as_of=today,
         zhaocuo=_zhaocuo(rows, start, end, today),

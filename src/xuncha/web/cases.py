@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -41,6 +41,7 @@ from xuncha.web import auth
 from xuncha.web.common import Console, WebError, client_ip, parse_id, text, wants_json
 from xuncha.web.data import SEVERITY_LABELS
 from xuncha.workflow import rectify
+from xuncha.workflow.calendar import quarter_of
 from xuncha.workflow.types import (
     CASE_STATES,
     CLOSED,
@@ -118,12 +119,6 @@ def refusal(c: Case, action: Action) -> WorkflowError:
 
 def today() -> date:
     return datetime.now(TZ).date()
-
-
-def quarter_of(day: date) -> tuple[date, date]:
-    first = date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-    nxt = date(first.year + (first.month == 10), (first.month + 2) % 12 + 1, 1)
-    return first, nxt - timedelta(days=1)
 
 
 def period(request: Request, day: date) -> tuple[date, date]:

@@ -42,7 +42,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
@@ -68,6 +68,7 @@ from xuncha.workflow.registers import (
     CONSULT_SLOW_DAYS,
     EARLIEST,
     REPLY_WORKING_DAYS,
+    ScopedRows,
     TargetConsult,
     UnitRepost,
     UnitZhaocuo,
@@ -76,12 +77,15 @@ from xuncha.workflow.registers import (
     add_zhaocuo,
     classify_consultation,
     consult_stats,
+    consult_target,
+    known_targets,
     load_zhaocuo_export,
     parse_time,
     record_reply,
     repost_completion,
     zhaocuo_stats,
     zhaocuo_status,
+    zhaocuo_target,
 )
 from xuncha.workflow.types import Consultation, WorkflowError, ZhaocuoMessage
 
@@ -90,7 +94,6 @@ log = logging.getLogger(__name__)
 UPLOAD_LIMIT = 20 * 1024 * 1024  # bytes of one uploaded file
 ZHAOCUO_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 TASK_SUFFIXES = (".json", ".xlsx", ".xlsm", ".csv")
-KNOWN_RUNS = 20  # targets are looked up in this many newest runs
 TRUE = ("1", "true", "on", "yes")
 ZHAOCUO_STATES = {"open": "办理中", "overdue": "逾期未办结", "closed_on_time": "按期办结", "closed_late": "逾期办结"}
 ZHAOCUO_FIELDS = {"msg_no": "留言编号", "site_name": "网站名称", "site_code": "网站标识码", "unit": "主管/办理单位",
@@ -100,47 +103,8 @@ TIMES = ("received_at", "handed_over_at", "accepted_at", "replied_at")
 
 
 # --------------------------------------------------------------------------- scope
-def known_targets(store: Store) -> dict[str, Target]:
-    """Targets by id: the registry (名录) first, then those of the newest stored runs (the
-    newest run's version of each) for ids the registry does not hold."""
-    out: dict[str, Target] = {t.id: t for t in store.registry_targets()}
-    for run in store.runs(limit=KNOWN_RUNS):
-        for t in store.targets(run.id):
-            out.setdefault(t.id, t)
-    return out
-
-
-def zhaocuo_target(m: ZhaocuoMessage, known: dict[str, Target]) -> Target:
-    t = known.get(m.site_code) if m.site_code else None
-    return t or Target(m.site_code or m.msg_no, "website", m.site_name, "", owner=m.unit)
-
-
-def consult_target(c: Consultation, known: dict[str, Target]) -> Target:
-    return known.get(c.target_id) or Target(c.target_id, "website", c.target_name, c.channel_url, owner=c.owner)
-
-
-@dataclass
-class Rows:
-    """The store as ``zhaocuo_stats`` / ``consult_stats`` read it, cut to one user's rows."""
-
-    messages: list[ZhaocuoMessage]
-    consults: list[Consultation]
-
-    def zhaocuo_messages(self) -> list[ZhaocuoMessage]:
-        return self.messages
-
-    def consultations(self) -> list[Consultation]:
-        return self.consults
-
-    @property
-    def store(self) -> Store:
-        return cast(Store, self)
-
-
-def visible(store: Store, user: WebUser, known: dict[str, Target]) -> Rows:
-    scope = auth.Scope.of(user)
-    return Rows([m for m in store.zhaocuo_messages() if scope.allows(zhaocuo_target(m, known))],
-                [c for c in store.consultations() if scope.allows(consult_target(c, known))])
+def visible(store: Store, user: WebUser, known: dict[str, Target]) -> ScopedRows:
+    return ScopedRows.of(store, known, auth.Scope.of(user).allows)
 
 
 # --------------------------------------------------------------------------- JSON and views
@@ -360,7 +324,7 @@ def add_routes(app: FastAPI, console: Console) -> None:
     store = console.store
     uploads = console.data_dir / "uploads"
 
-    def session(request: Request) -> tuple[WebSession, dict[str, Target], Rows]:
+    def session(request: Request) -> tuple[WebSession, dict[str, Target], ScopedRows]:
         sess = console.session_of(request)
         known = known_targets(store)
         return sess, known, visible(store, sess.user, known)
@@ -452,7 +416,7 @@ def add_routes(app: FastAPI, console: Console) -> None:
         sess, _known, rows = session(request)
         return zhaocuo_page(request, sess, rows)
 
-    def zhaocuo_page(request: Request, sess: WebSession, rows: Rows, result: dict[str, Any] | None = None,
+    def zhaocuo_page(request: Request, sess: WebSession, rows: ScopedRows, result: dict[str, Any] | None = None,
                      status: int = 200) -> Response:
         day = today()
         start, end = period(request, day)

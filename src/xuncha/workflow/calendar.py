@@ -80,3 +80,10 @@ def add_working_days(start: date, n: int, extra: WorkCalendar | None = None) -> 
 
 def calendar_with(holidays: Iterable[date] = (), workdays: Iterable[date] = ()) -> WorkCalendar:
     return WorkCalendar(frozenset(holidays), frozenset(workdays))
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    """The first and last day of the calendar quarter of ``day`` (统计期 by default)."""
+    first = date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    nxt = date(first.year + (first.month == 10), (first.month + 2) % 12 + 1, 1)
+    return first, nxt - timedelta(days=1)

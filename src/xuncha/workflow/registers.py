@@ -13,13 +13,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from xuncha.errors import ConfigError
+from xuncha.model import Target
 from xuncha.settings import TZ
 from xuncha.workflow.calendar import DEFAULT_CALENDAR, WorkCalendar
 from xuncha.workflow.types import Consultation, OnTimeRate, WorkflowError, ZhaocuoMessage
@@ -411,3 +412,56 @@ def repost_completion(store: Store, run_id: int, tasks: list[dict[str, object]])
             if kind in ("late", "missing"):
                 u.late_targets.append(f"{t.name}：{name}")
     return sorted(out.values(), key=lambda u: u.unit)
+
+
+# --------------------------------------------------------------------------- rows and their targets
+KNOWN_RUNS = 20  # register rows are matched to targets of this many newest runs (after the registry)
+
+
+def known_targets(store: Store, run_id: int | None = None) -> dict[str, Target]:
+    """Targets by id, to match register rows to: the registry (名录) first, then ``run_id``'s own
+    targets, then those of the newest stored runs for ids not seen yet."""
+    out: dict[str, Target] = {t.id: t for t in store.registry_targets()}
+    ids = [run_id] if run_id is not None else []
+    ids += [r.id for r in store.runs(limit=KNOWN_RUNS) if r.id != run_id]
+    for rid in ids:
+        for t in store.targets(rid):
+            out.setdefault(t.id, t)
+    return out
+
+
+def zhaocuo_target(m: ZhaocuoMessage, known: dict[str, Target]) -> Target:
+    """The message's site (by 网站标识码), or a stand-in from the message's own fields (no
+    region: only users without a region limit see it)."""
+    t = known.get(m.site_code) if m.site_code else None
+    return t or Target(m.site_code or m.msg_no, "website", m.site_name, "", owner=m.unit)
+
+
+def consult_target(c: Consultation, known: dict[str, Target]) -> Target:
+    return known.get(c.target_id) or Target(c.target_id, "website", c.target_name, c.channel_url, owner=c.owner)
+
+
+@dataclass
+class ScopedRows:
+    """The store as ``zhaocuo_stats`` / ``consult_stats`` read it, cut to the rows of a scope."""
+
+    messages: list[ZhaocuoMessage]
+    consults: list[Consultation]
+
+    def zhaocuo_messages(self, **_kw: object) -> list[ZhaocuoMessage]:
+        return self.messages
+
+    def consultations(self, **_kw: object) -> list[Consultation]:
+        return self.consults
+
+    @property
+    def store(self) -> Store:
+        return cast("Store", self)
+
+    @classmethod
+    def of(cls, store: Store, known: dict[str, Target], allow: Callable[[Target], bool] | None) -> ScopedRows:
+        msgs, consults = store.zhaocuo_messages(), store.consultations()
+        if allow is None:
+            return cls(msgs, consults)
+        return cls([m for m in msgs if allow(zhaocuo_target(m, known))],
+                   [c for c in consults if allow(consult_target(c, known))])
