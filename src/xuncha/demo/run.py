@@ -138,22 +138,33 @@ async def run_demo(out: Path, when: datetime, db_url: str, progress: object = No
                                       progress=progress, repost_tasks_path=world.repost_tasks)  # type: ignore[arg-type]
         notes = list(srv.notes)
     check = compare_with_manifest(world.manifest, outcome.results)
+    from xuncha.registry.tasks import load_repost_tasks
+    from xuncha.store import Store
+
+    with Store(db_url) as store:  # the quarter's repost tasks, as an inspector keeps them (运维台账)
+        store.set_repost_tasks(load_repost_tasks(world.repost_tasks), by="demo")
     (out / "manifest_check.json").write_text(json.dumps(check.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
     outcome.reports.update(write_demo_circular(out, db_url, outcome.run_id))
     return outcome, "\n".join([*notes, check.to_text()])
 
 
 def write_demo_circular(out: Path, db_url: str, run_id: int) -> dict[str, Path]:
-    """The quarter's circular of the demo run under national-2019: 通报.docx, 附件.xlsx, 图表/."""
-    from xuncha.report.annex import write_annex_xlsx
+    """The quarter's circular of the demo run under national-2019, with the quarter's registers
+    (运维工作情况): 通报.docx, 附件.xlsx, 图表/."""
+    from xuncha.report.annex import annex_tables, write_annex_xlsx
     from xuncha.report.circular import write_circular
     from xuncha.report.data import load_run_report
+    from xuncha.report.ops import add_ops_sheet, load_ops_summary
     from xuncha.scoring import load_ruleset
     from xuncha.store import Store
 
     with Store(db_url) as store:
         report = load_run_report(store, run_id, load_ruleset())
+        ops = load_ops_summary(store, run_id)  # the quarter's registers (the demo has repost tasks)
+    annex = write_annex_xlsx(report, out / "附件.xlsx")
+    if not ops.empty:
+        add_ops_sheet(annex, ops, len(annex_tables(report)) + 1)
     return {
-        "circular": write_circular(report, out / "通报.docx", chart_dir=out / "图表"),
-        "annex": write_annex_xlsx(report, out / "附件.xlsx"),
+        "circular": write_circular(report, out / "通报.docx", chart_dir=out / "图表", ops=ops),
+        "annex": annex,
     }

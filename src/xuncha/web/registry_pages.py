@@ -286,7 +286,7 @@ def add_routes(app: FastAPI, console: Console) -> None:
     async def registry_import(request: Request) -> Response:
         sess = await run_in_threadpool(console.session_of, request)
         length = request.headers.get("content-length", "")
-        if not length.isdigit():
+        if not (length.isascii() and length.isdecimal()):
             raise WebError(411, "上传请求缺少 Content-Length")
         if int(length) > MAX_UPLOAD_BYTES + 256 * 1024:
             raise WebError(413, f"上传文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
