@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from xuncha.model import Finding, TargetResult
 from xuncha.settings import TZ
 from xuncha.store import Store
-from xuncha.web import registers as register_routes
+from xuncha.web import files as upload_files
 
 JSON = {"accept": "application/json"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -159,7 +159,7 @@ def test_import_refusals(world, monkeypatch: pytest.MonkeyPatch) -> None:
                mime="text/csv")
     assert r.status_code == 200 and r.json()["import"]["added"] == 1, r.text
     # too large: cut off while it is being saved
-    monkeypatch.setattr(register_routes, "UPLOAD_LIMIT", 64 * 1024)
+    monkeypatch.setattr(upload_files, "UPLOAD_LIMIT", 64 * 1024)
     r = upload(c, "/registers/zhaocuo/import", csrf, b"x" * (128 * 1024), name="大文件.csv", mime="text/csv")
     assert r.status_code == 413 and "文件过大（不能超过 64 KB）" in r.json()["error"]
     # announced as too large: refused before the body is read

@@ -233,7 +233,7 @@ def test_upload_real_xlsx_and_summary(reg) -> None:
     assert c.get("/registry/C1", headers=JSON).json()["entry"]["opened_on"] == "2026-03-05"
 
     saved = list((Path(reg.db_url.removeprefix("sqlite:///")).parent / "xuncha-data" / "uploads").rglob("*.xlsx"))
-    assert saved and all(p.name == "名录.xlsx" for p in saved)
+    assert saved and all(p.name.startswith("registry-") and p.parent.name == "uploads" for p in saved)
     with reg.store() as st:
         log = [e for e in st.audit_log(object_type="registry") if e.object_id == "B2"]
         assert [e.action for e in log] == ["registry_import"]
@@ -247,9 +247,9 @@ def test_upload_refusals(reg) -> None:
     r = c.post("/registry/import", data={"csrf_token": csrf}, headers=JSON)
     assert r.status_code == 400 and "请选择要导入的名录文件" in r.json()["error"]
     r = upload(c, csrf, b"MZ\x90\x00", name="../../evil.exe")
-    assert r.status_code == 400 and "不是 .xlsx 或 .csv 文件" in r.json()["error"]
+    assert r.status_code == 400 and "evil.exe：不支持的文件格式「.exe」" in r.json()["error"]
     r = upload(c, csrf, b"", name="空.csv")
-    assert r.status_code == 400 and "空文件" in r.json()["error"]
+    assert r.status_code == 400 and "空.csv：文件是空的" in r.json()["error"]
     r = upload(c, csrf, b"not a workbook", name="坏.xlsx")
     assert r.status_code == 400 and "无法读取 Excel 文件" in r.json()["error"]
     assert "坏.xlsx" in r.json()["error"] and "uploads" not in r.json()["error"]
@@ -259,7 +259,8 @@ def test_upload_refusals(reg) -> None:
     assert r.status_code == 400 and "r.csv 第1行（表头）：缺少必需的列" in r.json()["error"]
     uploads = Path(reg.db_url.removeprefix("sqlite:///")).parent / "xuncha-data" / "uploads"
     names = {p.name for p in uploads.rglob("*") if p.is_file()}
-    assert names <= {"坏.xlsx", "r.csv"} and not any(".." in str(p) for p in uploads.rglob("*"))
+    assert len(names) == 2 and all(n.startswith("registry-") for n in names)  # 坏.xlsx, r.csv: kept as read
+    assert {Path(n).suffix for n in names} == {".xlsx", ".csv"} and not any(".." in str(p) for p in uploads.rglob("*"))
 
 
 # --------------------------------------------------------------------------- export round trip

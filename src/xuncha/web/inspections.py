@@ -57,6 +57,7 @@ from xuncha.store.web_api import WebSession, WebUser
 from xuncha.web import auth
 from xuncha.web.common import Console, WebError, client_ip, ruleset_named, wants_json
 from xuncha.web.data import problem_json, rate_json, run_json, scoped_report, target_json
+from xuncha.web.files import content_disposition
 from xuncha.web.jobs import ACTIVE, DONE, INTERRUPTED, STATE_LABELS, Job, JobBusy, Jobs
 
 log = logging.getLogger(__name__)
@@ -146,11 +147,6 @@ def elapsed_text(seconds: float) -> str:
     if s < 3600:
         return f"{s // 60} 分 {s % 60} 秒"
     return f"{s // 3600} 小时 {s % 3600 // 60} 分"
-
-
-def content_disposition(filename: str, fallback: str) -> str:
-    """``attachment`` with an ASCII fallback name and the Chinese one as RFC 5987 UTF-8."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _move_outputs(src: Path, dst: Path) -> None:

@@ -36,8 +36,6 @@ Auditors read only. Every change goes to the audit log.
 from __future__ import annotations
 
 import logging
-import re
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -47,8 +45,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from starlette.datastructures import FormData, UploadFile
-from starlette.types import Message
 
 from xuncha.errors import ConfigError
 from xuncha.model import Target
@@ -60,6 +56,7 @@ from xuncha.store.web_api import WebSession, WebUser
 from xuncha.web import auth
 from xuncha.web.cases import period, today
 from xuncha.web.common import Console, WebError, client_ip, is_web_url, parse_id, text, wants_json
+from xuncha.web.files import UPLOAD_LIMIT, form_fields, read_upload, renamed, save_upload, size_text
 from xuncha.workflow.calendar import DEFAULT_CALENDAR
 from xuncha.workflow.registers import (
     ACCEPT_WORKING_DAYS,
@@ -91,7 +88,6 @@ from xuncha.workflow.types import Consultation, WorkflowError, ZhaocuoMessage
 
 log = logging.getLogger(__name__)
 
-UPLOAD_LIMIT = 20 * 1024 * 1024  # bytes of one uploaded file
 ZHAOCUO_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 TASK_SUFFIXES = (".json", ".xlsx", ".xlsm", ".csv")
 TRUE = ("1", "true", "on", "yes")
@@ -240,83 +236,6 @@ def int_param(request: Request, name: str, default: int, low: int = 0, high: int
     if value is None or not low <= value <= high:
         raise WebError(400, f"参数 {name}「{raw}」无效，应为 {low} 至 {high} 的整数")
     return value
-
-
-def size_text(n: int) -> str:
-    return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
-
-
-def display_name(filename: str) -> str:
-    """The uploaded file's own name as messages show it (no folders, no control characters)."""
-    name = re.split(r"[\\/]", filename or "")[-1]
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip()
-    return name[-100:] or "上传文件"
-
-
-async def read_upload(request: Request) -> FormData:
-    """The multipart form, the body cut off at UPLOAD_LIMIT (plus room for the other fields):
-    413 beyond it, whether or not the client announced its length."""
-    limit = UPLOAD_LIMIT
-    room = limit + 256 * 1024
-    announced = request.headers.get("content-length", "")
-    if announced.isascii() and announced.isdecimal() and int(announced) > room:
-        raise WebError(413, f"上传文件过大（不能超过 {size_text(limit)}）")
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise WebError(400, "请以表单上传文件（multipart/form-data）")
-    seen = 0
-    receive = request.receive
-
-    async def counted() -> Message:
-        nonlocal seen
-        message = await receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > room:
-                raise WebError(413, f"上传文件过大（不能超过 {size_text(limit)}）")
-        return message
-
-    return await Request(request.scope, counted).form(max_files=2, max_fields=20)
-
-
-def form_fields(form: FormData) -> dict[str, Any]:
-    return {k: v for k, v in form.items() if isinstance(v, str)}
-
-
-async def save_upload(form: FormData, folder: Path, prefix: str, suffixes: tuple[str, ...]) -> tuple[Path, str]:
-    """Write the form's ``file`` under ``folder`` with a generated name; (path, its own name)."""
-    limit = UPLOAD_LIMIT
-    up = form.get("file")
-    if not isinstance(up, UploadFile) or not up.filename:
-        raise WebError(400, "请选择要上传的文件")
-    name = display_name(up.filename)
-    suffix = Path(name).suffix.lower()
-    if suffix not in suffixes:
-        raise WebError(400, f"{name}：不支持的文件格式「{suffix or '无扩展名'}」，请使用 {'、'.join(suffixes)}")
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(TZ).strftime("%Y%m%d-%H%M%S")
-    path = folder / f"{prefix}-{stamp}-{secrets.token_hex(4)}{suffix}"
-    size = 0
-    try:
-        with path.open("xb") as out:
-            while chunk := await up.read(1024 * 1024):
-                size += len(chunk)
-                if size > limit:
-                    raise WebError(413, f"{name}：文件过大（不能超过 {size_text(limit)}）")
-                out.write(chunk)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    if size == 0:
-        path.unlink(missing_ok=True)
-        raise WebError(400, f"{name}：文件是空的")
-    return path, name
-
-
-def renamed(message: str, path: Path, name: str) -> str:
-    """A reader's message about the saved copy, naming the user's file instead (never the
-    server's folders), and the console's option instead of the command line's."""
-    return (message.replace(str(path), name).replace(path.name, name)
-            .replace("使用 --skip-bad-rows", "勾选「跳过有问题的行」"))
 
 
 # --------------------------------------------------------------------------- routes

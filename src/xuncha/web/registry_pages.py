@@ -33,7 +33,6 @@ the audit log; bad input answers 400, a change the entry's state refuses 409.
 from __future__ import annotations
 
 import re
-import secrets
 import tempfile
 from collections import Counter
 from collections.abc import Callable
@@ -45,7 +44,6 @@ from urllib.parse import quote, urlencode
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from starlette.datastructures import UploadFile
 
 from xuncha.errors import RegistryError, RegistryIssue
 from xuncha.model import TARGET_KINDS, Target
@@ -78,8 +76,15 @@ from xuncha.store.registry_api import RegistryConflict, RegistryEntry, RegistryE
 from xuncha.store.web_api import WebSession, WebUser
 from xuncha.web import auth
 from xuncha.web.common import Console, WebError, client_ip, wants_json
+from xuncha.web.files import (
+    UPLOAD_LIMIT,
+    content_disposition,
+    form_fields,
+    read_upload,
+    renamed,
+    save_upload,
+)
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 UPLOAD_SUFFIXES = (".xlsx", ".csv")
 FILTERS = ("region", "owner", "kind", "status", "q")
 TRUE = ("1", "true", "on", "yes", "是")
@@ -115,31 +120,6 @@ def issue_json(i: RegistryIssue, shown: str) -> dict[str, Any]:
 def summary_json(s: ImportSummary, shown: str) -> dict[str, Any]:
     return {"file": shown, "added": s.added, "changed": s.changed, "unchanged": s.unchanged,
             "absent": len(s.absent), "issues": [issue_json(i, shown) for i in s.issues], "text": s.text()}
-
-
-def safe_name(filename: str) -> str:
-    """The last path component of an uploaded file's name, with only safe characters."""
-    base = re.split(r"[\\/]", filename or "")[-1].strip()
-    stem, dot, suffix = base.rpartition(".")
-    if not dot:
-        stem, suffix = base, ""
-    stem = _UNSAFE.sub("_", stem).strip("._")[:80] or "名录"
-    return f"{stem}.{suffix.lower()}" if suffix else stem
-
-
-def _save(upload: UploadFile, dest: Path) -> int:
-    """Copy an upload to ``dest`` (folders made); stops past MAX_UPLOAD_BYTES. Returns the bytes
-    seen (more than the limit when it stopped)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    size = 0
-    upload.file.seek(0)
-    with dest.open("wb") as fh:
-        while chunk := upload.file.read(1024 * 1024):
-            size += len(chunk)
-            if size > MAX_UPLOAD_BYTES:
-                break
-            fh.write(chunk)
-    return size
 
 
 def can_write(user: WebUser) -> bool:
@@ -254,7 +234,7 @@ def add_routes(app: FastAPI, console: Console) -> None:
                "owners": sorted({e.target.owner for e in mine if e.target.owner}),
                "kinds": sorted({e.target.kind for e in mine}), "STATUS_LABELS": STATUS_LABELS,
                "can_edit": can_write(sess.user), "base_query": base_query, "export": data["export"], "summary": summary,
-               "import_error": import_error, "today": today(), "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+               "import_error": import_error, "today": today(), "max_mb": UPLOAD_LIMIT // (1024 * 1024)}
         return console.page(request, "registry.html", ctx, data, status=status)
 
     @app.get("/registry")
@@ -276,48 +256,28 @@ def add_routes(app: FastAPI, console: Console) -> None:
             path = write_entries(rows, Path(tmp) / f"registry.{fmt}")
             content = path.read_bytes()
         stamp = datetime.now(TZ).strftime("%Y%m%d")
-        cn = quote(f"名录-{stamp}.{fmt}")
         return Response(content, media_type=XLSX_TYPE if fmt == "xlsx" else "text/csv; charset=utf-8",
-                        headers={"Content-Disposition":
-                                 f"attachment; filename=\"registry-{stamp}.{fmt}\"; filename*=UTF-8''{cn}"})
+                        headers={"Content-Disposition": content_disposition(f"名录-{stamp}.{fmt}",
+                                                                            f"registry-{stamp}.{fmt}")})
 
     # ----------------------------------------------------------------- import
     @app.post("/registry/import")
     async def registry_import(request: Request) -> Response:
         sess = await run_in_threadpool(console.session_of, request)
-        length = request.headers.get("content-length", "")
-        if not (length.isascii() and length.isdecimal()):
-            raise WebError(411, "上传请求缺少 Content-Length")
-        if int(length) > MAX_UPLOAD_BYTES + 256 * 1024:
-            raise WebError(413, f"上传文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
         if "application/json" in request.headers.get("content-type", ""):
             data: dict[str, Any] = await console.body(request)
             console.check_csrf(request, sess, data)
             require_writer(sess.user, "导入名录")
             raise WebError(400, "请以表单（multipart/form-data）上传名录文件，字段名 file")
-        form = await request.form(max_files=2, max_fields=20)
+        form = await read_upload(request)
         try:
-            data = {k: v for k, v in form.items() if isinstance(v, str)}
+            data = form_fields(form)
             console.check_csrf(request, sess, data)
             require_writer(sess.user, "导入名录")
-            upload = form.get("file")
-            if not isinstance(upload, UploadFile) or not upload.filename:
-                raise WebError(400, "请选择要导入的名录文件（.xlsx 或 .csv）")
-            shown = safe_name(upload.filename)
-            if not shown.lower().endswith(UPLOAD_SUFFIXES):
-                raise WebError(400, f"「{shown}」不是 .xlsx 或 .csv 文件：请上传 Excel（.xlsx）或 CSV 格式的名录")
             on = day_of(data, "导入日期")
             skip = text(data, "skip_bad_rows").lower() in TRUE
-            stamp = datetime.now(TZ).strftime("%Y%m%d-%H%M%S")
-            folder = console.data_dir / "uploads" / f"registry-{stamp}-{secrets.token_hex(4)}"
-            saved = folder / shown
-            size = await run_in_threadpool(_save, upload, saved)
-            if size > MAX_UPLOAD_BYTES:
-                saved.unlink(missing_ok=True)
-                raise WebError(413, f"上传文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
-            if size == 0:
-                saved.unlink(missing_ok=True)
-                raise WebError(400, f"「{shown}」是空文件")
+            saved, shown = await save_upload(form, console.data_dir / "uploads", "registry", UPLOAD_SUFFIXES,
+                                             missing="请选择要导入的名录文件（.xlsx 或 .csv）")
         finally:
             await form.close()
         return await run_in_threadpool(_import, request, sess, saved, shown, on, skip)
@@ -328,7 +288,7 @@ def add_routes(app: FastAPI, console: Console) -> None:
         before = {e.target.id: e for e in store.registry_entries()}
 
         def plain(msg: str) -> str:  # the user's file name, never the server's folder
-            return msg.replace(str(saved), shown)
+            return renamed(msg, saved, shown)
 
         try:
             s = import_registry(store, saved, by=user.username, on=on, skip_bad_rows=skip,
