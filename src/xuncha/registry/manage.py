@@ -36,17 +36,15 @@ from typing import Any
 from xuncha.errors import RegistryError, RegistryIssue
 from xuncha.model import TARGET_KINDS, Target
 from xuncha.registry.reader import (
-    _YES,
-    HEADER_ALIASES,
     KIND_ALIASES,
     KIND_LABELS,
     STATUS_ALIASES,
     STATUS_LABELS,
-    _map_header,
-    _norm_header,
-    _normalize_url,
-    _read_rows,
+    YES,
+    field_of_header,
     load_registry,
+    norm_header,
+    normalize_url,
     write_registry,
 )
 from xuncha.settings import TZ
@@ -74,7 +72,7 @@ _DATE_ALIASES = {
     "closed_on": ("closed_on", "关停日期", "关闭日期", "下线日期"),
     "cancelled_on": ("cancelled_on", "注销日期"),
 }
-_DATE_OF_HEADER = {_norm_header(a): f for f, aliases in _DATE_ALIASES.items() for a in aliases}
+_DATE_OF_HEADER = {norm_header(a): f for f, aliases in _DATE_ALIASES.items() for a in aliases}
 FLAGS_COLUMN = "标记"
 FIELD_LABELS = {"id": "网站标识码", "kind": "类型", "name": "名称", "url": "网址", "owner": "主管单位",
                 "region": "地区", "category": "类别", "status": "状态", "flags": "标记",
@@ -359,7 +357,7 @@ def _check_target(t: Target) -> Target:
         raise _RowError(f"无法识别的类型「{t.kind}」", FIELD_LABELS["kind"])
     if t.status not in STATUS_LABELS:
         raise _RowError(f"无法识别的状态「{t.status}」", FIELD_LABELS["status"])
-    url = _normalize_url(t.url) if t.url.strip() else ""
+    url = normalize_url(t.url) if t.url.strip() else ""
     if url is None or (t.kind == "website" and not url):
         raise _RowError(f"网址无效「{t.url}」" if t.url.strip() else "网站的网址不能为空", FIELD_LABELS["url"])
     return replace(t, id=tid, name=t.name.strip(), url=url)
@@ -367,11 +365,10 @@ def _check_target(t: Target) -> Target:
 
 # --------------------------------------------------------------------------- field edits
 def _field_of(key: str, t: Target) -> str:
-    norm = _norm_header(key)
-    for f, aliases in HEADER_ALIASES.items():
-        if norm in {_norm_header(a) for a in aliases}:
-            return f
-    if norm in _DATE_OF_HEADER:
+    f = field_of_header(key)
+    if f is not None:
+        return f
+    if norm_header(key) in _DATE_OF_HEADER:
         raise RegistryError(f"「{key}」随 开设/关停/注销 操作记录，请用状态变更（change）登记日期")
     if key in t.extra:
         return "extra:" + key
@@ -400,7 +397,7 @@ def apply_changes(t: Target, changes: dict[str, str]) -> Target:
                 raise RegistryError(f"无法识别的类型「{value}」，应为 {'/'.join(KIND_LABELS.values())}")
             kw["kind"] = kind
         elif f == "no_service_function":
-            if value.lower() in _YES:
+            if value.lower() in YES:
                 flags.add("no_service_function")
             elif value.lower() in _NO:
                 flags.discard("no_service_function")
@@ -451,7 +448,7 @@ def _take_dates(t: Target, path: str, row: int | None) -> tuple[Target, dict[str
     issues: list[RegistryIssue] = []
     extra = {}
     for k, v in t.extra.items():
-        f = _DATE_OF_HEADER.get(_norm_header(k))
+        f = _DATE_OF_HEADER.get(norm_header(k))
         if f is None:
             extra[k] = v
             continue
@@ -460,16 +457,6 @@ def _take_dates(t: Target, path: str, row: int | None) -> tuple[Target, dict[str
         except RegistryError as exc:
             issues.append(RegistryIssue(path, row, k, str(exc)))
     return replace(t, extra=extra), dates, issues
-
-
-def _columns(path: Path) -> tuple[set[str], set[str]]:
-    """The fields and the extra headers a registry file has columns for (read as load_registry
-    reads it), so that an import leaves the fields of columns the file lacks as they are."""
-    rows = _read_rows(path)
-    while rows and not any(rows[0]):
-        rows.pop(0)
-    mapping, extra = _map_header(rows[0], str(path)) if rows else ({}, {})
-    return set(mapping), {unguard_cell(str(h)) for h in extra.values()}
 
 
 def _merge(old: Target, new: Target, fields: set[str], extra_headers: set[str]) -> Target:
@@ -507,7 +494,8 @@ def import_registry(store: Any, path: str | Path, *, by: str, on: date | None = 
     """
     p = Path(path)
     reg = load_registry(p, skip_bad_rows=True)  # bad rows are listed with the refused changes below
-    fields, extra_headers = _columns(p)
+    # the file's columns: an import leaves the fields of columns the file lacks as they are
+    fields, extra_headers = reg.columns, {unguard_cell(h) for h in reg.extra_headers}
     on = on or today()
     note = note or f"导入名录文件 {p.name}"
     existing = {e.target.id: e for e in store.registry_entries()}
@@ -674,7 +662,7 @@ def write_entries(entries: Iterable[RegistryEntry], path: str | Path) -> Path:
     p = write_registry([e.target for e in entries], path)
     extra_keys: list[str] = []
     for e in entries:
-        extra_keys += [k for k in e.target.extra if k not in extra_keys and _norm_header(k) not in _DATE_OF_HEADER]
+        extra_keys += [k for k in e.target.extra if k not in extra_keys and norm_header(k) not in _DATE_OF_HEADER]
     header = [FLAGS_COLUMN, *DATE_COLUMNS.values(), *extra_keys]
     rows: list[list[Any]] = [
         [",".join(sorted(e.target.flags - {"no_service_function"})), e.opened_on, e.closed_on, e.cancelled_on,

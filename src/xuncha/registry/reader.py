@@ -35,6 +35,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "flags": ("flags", "标记"),
 }
 REQUIRED = ("id", "name", "url")
+_ALIAS_TO_FIELD = {a: f for f, aliases in HEADER_ALIASES.items() for a in aliases}  # aliases are normalised
 
 KIND_ALIASES: dict[str, str] = {
     "website": "website", "网站": "website", "政府网站": "website", "web": "website",
@@ -62,7 +63,7 @@ KIND_LABELS = {
     "website": "网站", "wechat": "微信", "weibo": "微博", "douyin": "抖音", "toutiao": "今日头条",
     "app": "移动客户端", "miniprogram": "小程序", "other": "其他",
 }
-_YES = {"是", "yes", "y", "true", "1", "√", "有"}
+YES = {"是", "yes", "y", "true", "1", "√", "有"}
 _SPACE = re.compile(r"[\s\u3000]+")
 
 
@@ -71,9 +72,16 @@ class Registry:
     path: str
     targets: list[Target] = field(default_factory=list)
     issues: list[RegistryIssue] = field(default_factory=list)
+    columns: set[str] = field(default_factory=set)  # the fields the file has a column for
+    extra_headers: list[str] = field(default_factory=list)  # its other columns' headers
 
 
-def _norm_header(h: object) -> str:
+def field_of_header(h: object) -> str | None:
+    """The field a registry header names (网址 → url), or None for another column."""
+    return _ALIAS_TO_FIELD.get(norm_header(h))
+
+
+def norm_header(h: object) -> str:
     return _SPACE.sub("", str(h or "")).lower().strip("*：:")
 
 
@@ -115,14 +123,12 @@ def _read_rows(path: Path) -> list[list[str]]:
 
 
 def _map_header(header: list[str], path: str) -> tuple[dict[str, int], dict[int, str]]:
-    alias_to_field = {a: f for f, aliases in HEADER_ALIASES.items() for a in aliases}
     mapping: dict[str, int] = {}
     extra: dict[int, str] = {}
     for i, h in enumerate(header):
-        key = _norm_header(h)
-        if not key:
+        if not norm_header(h):
             continue
-        fld = alias_to_field.get(key)
+        fld = field_of_header(h)
         if fld and fld not in mapping:
             mapping[fld] = i
         else:
@@ -137,7 +143,7 @@ def _map_header(header: list[str], path: str) -> tuple[dict[str, int], dict[int,
     return mapping, extra
 
 
-def _normalize_url(raw: str) -> str | None:
+def normalize_url(raw: str) -> str | None:
     url = raw.strip()
     if not url:
         return None
@@ -162,7 +168,7 @@ def load_registry(path: str | Path, *, skip_bad_rows: bool = False) -> Registry:
     if not rows:
         raise RegistryError(f"{p}：文件为空，没有表头和数据行")
     mapping, extra_cols = _map_header(rows[0], str(p))
-    reg = Registry(path=str(p))
+    reg = Registry(path=str(p), columns=set(mapping), extra_headers=[str(h) for h in extra_cols.values()])
     seen: dict[str, int] = {}
     for rowno, row in enumerate(rows[1:], start=2):
         if not any(row):
@@ -192,7 +198,7 @@ def load_registry(path: str | Path, *, skip_bad_rows: bool = False) -> Registry:
             bad("kind", f"无法识别的类型「{kind_raw}」，应为 {'/'.join(TARGET_KINDS)} 或 网站/微信/微博/抖音/今日头条/移动客户端/小程序")
             kind = "other"
         url_raw = get("url")
-        url = _normalize_url(url_raw)
+        url = normalize_url(url_raw)
         if url is None and (kind == "website" or url_raw):
             bad("url", f"网址无效「{url_raw}」" if url_raw else "网址为空")
         status_raw = get("status")
@@ -201,7 +207,7 @@ def load_registry(path: str | Path, *, skip_bad_rows: bool = False) -> Registry:
             bad("status", f"无法识别的状态「{status_raw}」，应为 运行/关停/注销/建设中/临时关停")
             status = "running"
         flags: set[str] = set()
-        if get("no_service_function").lower() in _YES:
+        if get("no_service_function").lower() in YES:
             flags.add("no_service_function")
         for f in re.split(r"[,，;；\s]+", get("flags")):
             if f:
