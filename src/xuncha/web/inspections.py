@@ -55,7 +55,7 @@ from xuncha.settings import TZ
 from xuncha.store import RunInfo, StoreError
 from xuncha.store.web_api import WebSession, WebUser
 from xuncha.web import auth
-from xuncha.web.common import Console, WebError, client_ip, ruleset_named, wants_json
+from xuncha.web.common import Console, WebError, client_ip, ruleset_named, text, wants_json
 from xuncha.web.data import problem_json, rate_json, run_json, scoped_report, target_json
 from xuncha.web.files import content_disposition
 from xuncha.web.jobs import ACTIVE, DONE, INTERRUPTED, STATE_LABELS, Job, JobBusy, Jobs
@@ -106,26 +106,20 @@ def parse_form(data: dict[str, Any], default_ruleset: str, default_max_pages: in
                now: datetime | None = None) -> StartForm:
     now = now or datetime.now(TZ)
 
-    def text(name: str) -> str:
-        v = data.get(name)
-        return str(v).strip() if isinstance(v, str | int) and not isinstance(v, bool) else ""
-
-    as_of = parse_as_of(text("as_of"), now)
+    as_of = parse_as_of(text(data, "as_of"), now)
     if as_of > now + FUTURE_SLACK:
         raise WebError(400, f"监测时点 {as_of:%Y-%m-%d %H:%M} 晚于当前时间，不能检查尚未到来的时点")
     if as_of.year < 2000:
         raise WebError(400, "监测时点过早，请检查年份")
-    ruleset = text("ruleset") or default_ruleset
-    if ruleset not in available_rulesets():
-        raise WebError(400, f"评分规则集「{ruleset}」不存在（可用：{'、'.join(available_rulesets())}）")
-    raw_pages = text("max_pages")
+    ruleset = ruleset_named(text(data, "ruleset") or default_ruleset).id
+    raw_pages = text(data, "max_pages")
     try:
         max_pages = int(raw_pages) if raw_pages else default_max_pages
     except ValueError:
         raise WebError(400, f"每站最多页数「{raw_pages}」无效，应为 1 到 {MAX_PAGES_LIMIT} 之间的整数") from None
     if not 1 <= max_pages <= MAX_PAGES_LIMIT:
         raise WebError(400, f"每站最多页数应为 1 到 {MAX_PAGES_LIMIT} 之间的整数")
-    region = "/".join(auth.region_parts(text("region")))
+    region = "/".join(auth.region_parts(text(data, "region")))
     return StartForm(as_of, ruleset, max_pages, region)
 
 

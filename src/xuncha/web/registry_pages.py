@@ -75,7 +75,7 @@ from xuncha.store import StoreError
 from xuncha.store.registry_api import RegistryConflict, RegistryEntry, RegistryEvent
 from xuncha.store.web_api import WebSession, WebUser
 from xuncha.web import auth
-from xuncha.web.common import Console, WebError, client_ip, wants_json
+from xuncha.web.common import Console, WebError, client_ip, text, wants_json
 from xuncha.web.files import (
     UPLOAD_LIMIT,
     content_disposition,
@@ -155,10 +155,6 @@ def add_routes(app: FastAPI, console: Console) -> None:
         if isinstance(exc, LifecycleError | RegistryConflict):
             return WebError(409, str(exc))
         return WebError(400, str(exc))
-
-    def text(data: dict[str, Any], name: str) -> str:
-        v = data.get(name)
-        return v.strip() if isinstance(v, str) else "" if v is None else str(v).strip()
 
     def day_of(data: dict[str, Any], what: str) -> date:
         raw = text(data, "on")
