@@ -492,11 +492,11 @@ class TypoChecker:
         With the LM pass on, sentences the first pass found nothing in are re-read by the
         language model, in text order, up to ``LMThresholds.page_budget`` characters per call.
         """
-        hits = self._analyze(text, residual=False)[0]
+        masked = _masked_spans(text)
+        hits = self._analyze(text, residual=False, masked=masked)[0]
         lp = self.lm_pass
         if lp is None or not text:
             return hits
-        masked = _masked_spans(text)
         budget = self.lm_th.page_budget
         k = 0
         lm_hits: list[TypoHit] = []
@@ -546,7 +546,8 @@ class TypoChecker:
 
     def correct(self, sentence: str) -> str:
         """``sentence`` with its confident corrections applied, or unchanged (see class doc)."""
-        hits, residual = self._analyze(sentence)
+        masked = _masked_spans(sentence)
+        hits, residual = self._analyze(sentence, masked=masked)
         out = sentence if residual >= self.th.abstain_gain else self._apply(sentence, hits)
         if out != sentence:
             return out
@@ -555,7 +556,7 @@ class TypoChecker:
             return sentence
         # the LM pass re-reads a sentence the first pass left unchanged, never at its hits
         # (a non-recommended variant such as 充份 is reported, not corrected)
-        keep = _masked_spans(sentence)
+        keep = set(masked)
         for h in hits:
             keep.update(range(h.start, h.end))
         edits = lp.sentence(sentence, frozen=self._lm_frozen(sentence, 0, len(sentence), keep))
@@ -573,9 +574,11 @@ class TypoChecker:
         out.append(sentence[pos:])
         return "".join(out)
 
-    def _analyze(self, text: str, residual: bool = True) -> tuple[list[TypoHit], float]:
-        """Hits, and (``residual``) the best evidence left unreported: the residual suspicion."""
-        masked = _masked_spans(text)
+    def _analyze(self, text: str, residual: bool = True,
+                 masked: set[int] | None = None) -> tuple[list[TypoHit], float]:
+        """Hits, and (``residual``) the best evidence left unreported: the residual suspicion.
+        ``masked``: the boilerplate positions of ``text`` when the caller has them already."""
+        masked = _masked_spans(text) if masked is None else masked
         hits = self._dictionary_hits(text, masked)
         worst = -math.inf
         if self.use_confusable:
