@@ -305,14 +305,19 @@ def add_routes(app: FastAPI, console: Console) -> None:
         return console.page(request, "inspections.html", ctx, data)
 
     # ----------------------------------------------------------------- start
-    @app.post("/inspections")
-    async def start(request: Request) -> Response:
+    async def supervisor_post(request: Request, what: str) -> tuple[dict[str, Any], WebSession]:
+        """Body, session, CSRF, then the role: only supervisors start or cancel inspections."""
         data = await console.body(request)
         sess = await run_in_threadpool(console.session_of, request)
         console.check_csrf(request, sess, data)
+        if sess.user.role != "supervisor":
+            raise WebError(403, f"无权{what}：只有监管人员可以{what}")
+        return data, sess
+
+    @app.post("/inspections")
+    async def start(request: Request) -> Response:
+        data, sess = await supervisor_post(request, "启动检查")
         user = sess.user
-        if user.role != "supervisor":
-            raise WebError(403, "无权启动检查：只有监管人员可以启动检查")
         form = parse_form(data, console.settings.ruleset, console.settings.collect.max_pages)
         busy = jobs.active()
         if busy is not None:
@@ -387,12 +392,8 @@ def add_routes(app: FastAPI, console: Console) -> None:
     # ----------------------------------------------------------------- cancel
     @app.post("/inspections/{run_id}/cancel")
     async def cancel(request: Request, run_id: str) -> Response:
-        data = await console.body(request)
-        sess = await run_in_threadpool(console.session_of, request)
-        console.check_csrf(request, sess, data)
+        data, sess = await supervisor_post(request, "取消检查")
         user = sess.user
-        if user.role != "supervisor":
-            raise WebError(403, "无权取消检查：只有监管人员可以取消检查")
         run = await run_in_threadpool(run_of, run_id)
         job = jobs.get(run.id)
         if job is None:
